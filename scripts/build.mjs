@@ -1,0 +1,67 @@
+// Bundles the Node entry points with esbuild and the renderer with Vite.
+// Bundling keeps `icebox` start-up short (one file to load) and makes the helper a single
+// dependency-free file that root's Node can run (docs/security-model.md, decision 4).
+import { build } from 'esbuild'
+import { existsSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: false,
+  logLevel: 'warning',
+  loader: { '.proto': 'text' }
+}
+
+const entries = [
+  // The CLI (also runs `icebox serve`).
+  {
+    entry: 'electron/cli/main.ts',
+    outfile: 'dist/cli.mjs',
+    format: 'esm',
+    banner: {
+      js: "import { createRequire as __icCreateRequire } from 'node:module'; const require = __icCreateRequire(import.meta.url);"
+    }
+  },
+  // The privileged helper run by pkexec: CommonJS because it is installed without an extension.
+  {
+    entry: 'electron/helper/main.ts',
+    outfile: 'dist/icebox-helper.cjs',
+    format: 'cjs',
+    banner: { js: '#!/usr/bin/node' }
+  },
+  // Electron main and preload (the preload runs sandboxed: one CJS file, electron external).
+  {
+    entry: 'electron/main/index.ts',
+    outfile: 'dist/electron/main.cjs',
+    format: 'cjs',
+    external: ['electron']
+  },
+  {
+    entry: 'electron/preload/index.ts',
+    outfile: 'dist/electron/preload.cjs',
+    format: 'cjs',
+    external: ['electron']
+  }
+]
+
+for (const e of entries) {
+  if (!existsSync(e.entry)) continue
+  await build({
+    ...common,
+    entryPoints: [e.entry],
+    outfile: e.outfile,
+    format: e.format,
+    banner: e.banner,
+    external: e.external
+  })
+}
+
+if (existsSync('renderer/index.html')) {
+  execFileSync(
+    'npx',
+    ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'],
+    { stdio: 'inherit' }
+  )
+}
