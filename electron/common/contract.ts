@@ -1,0 +1,141 @@
+/**
+ * The one API contract between the UI and the core.
+ *
+ * Every method has a zod schema for its input (validated at the boundary by the dispatcher, on
+ * every transport) and a typed output; every event has a typed payload. Electron IPC, the
+ * `icebox serve` WebSocket, the preload and the renderer client are all checked against it.
+ */
+import { z } from 'zod'
+
+import type {
+  FreezePlan,
+  JobFinished,
+  JobProgress,
+  JobStarted,
+  PreflightResult,
+  ProcessDetails,
+  ProcessesChanged,
+  ProcessList,
+  SnapshotDetails,
+  SnapshotRow,
+  SystemInfo
+} from './api-types'
+import type { AppErrorData } from './errors'
+import type { EventName, MethodName } from './names'
+
+/** A phantom marker carrying an output type (outputs are produced by our own core). */
+interface Out<T> {
+  readonly __out?: T
+}
+function out<T>(): Out<T> {
+  return {}
+}
+
+const Pid = z.number().int().positive().max(4_194_304)
+const SnapshotId = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9._-]+$/, 'snapshot ids are letters, digits, dot, dash and underscore')
+const JobId = z.string().min(1).max(100)
+
+/** The Freeze dialog's options (see FreezeOptions). */
+export const FreezeOptionsSchema = z.strictObject({
+  leaveRunning: z.boolean(),
+  tcp: z.enum(['none', 'keep', 'close']),
+  extUnixSockets: z.boolean(),
+  fileLocks: z.boolean(),
+  shellJob: z.boolean(),
+  linkRemap: z.boolean()
+})
+
+const Empty = z.strictObject({}).optional()
+
+export const contract = {
+  methods: {
+    'system.info': { input: Empty, output: out<SystemInfo>() },
+    'processes.list': { input: Empty, output: out<ProcessList>() },
+    'processes.inspect': { input: z.strictObject({ pid: Pid }), output: out<ProcessDetails>() },
+    'freeze.plan': { input: z.strictObject({ pid: Pid }), output: out<FreezePlan>() },
+    'freeze.start': {
+      input: z.strictObject({
+        pid: Pid,
+        startTicks: z.number().int().nonnegative().optional(),
+        options: FreezeOptionsSchema,
+        name: z.string().trim().max(120).optional()
+      }),
+      output: out<JobStarted>()
+    },
+    'job.cancel': {
+      input: z.strictObject({ jobId: JobId }),
+      output: out<{ cancelled: boolean }>()
+    },
+    'snapshots.list': { input: Empty, output: out<SnapshotRow[]>() },
+    'snapshots.inspect': {
+      input: z.strictObject({ id: SnapshotId }),
+      output: out<SnapshotDetails>()
+    },
+    'snapshots.preflight': {
+      input: z.strictObject({ id: SnapshotId }),
+      output: out<PreflightResult>()
+    },
+    'snapshots.restore': {
+      input: z.strictObject({ id: SnapshotId }),
+      output: out<JobStarted>()
+    },
+    'snapshots.delete': {
+      input: z.strictObject({ id: SnapshotId }),
+      output: out<{ deleted: boolean }>()
+    }
+  },
+  events: {
+    'job.progress': out<JobProgress>(),
+    'job.finished': out<JobFinished>(),
+    'processes.changed': out<ProcessesChanged>()
+  }
+} satisfies {
+  methods: Record<MethodName, { input: z.ZodType; output: Out<unknown> }>
+  events: Record<EventName, Out<unknown>>
+}
+
+type Methods = typeof contract.methods
+
+/** What a caller passes to method M (before parsing: optional fields may be left out). */
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>
+/** What a handler receives for M (after parsing). */
+export type ParsedInput<M extends MethodName> = z.output<Methods[M]['input']>
+/** What method M returns. */
+export type MethodOutput<M extends MethodName> = NonNullable<Methods[M]['output']['__out']>
+/** The payload of event E. */
+export type EventPayload<E extends EventName> = NonNullable<(typeof contract.events)[E]['__out']>
+
+/** The outcome of a call as it crosses a transport: errors are data with a stable code. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppErrorData }
+
+/** Who is calling, for handlers that care (logging, per-connection state). */
+export interface CallContext {
+  transport: 'ipc' | 'ws' | 'memory'
+}
+
+/** The server side: one function per method. */
+export type Handlers = {
+  [M in MethodName]: (input: ParsedInput<M>, ctx: CallContext) => Promise<MethodOutput<M>>
+}
+
+/** Sends an event to whoever listens (a window, every WebSocket client, a test). */
+export type EmitEvent = <E extends EventName>(name: E, payload: EventPayload<E>) => void
+
+/** The typed API the renderer and tests use; errors arrive as thrown AppError. */
+export type Api = {
+  [M in MethodName]: (
+    ...args: undefined extends MethodInput<M> ? [input?: MethodInput<M>] : [input: MethodInput<M>]
+  ) => Promise<MethodOutput<M>>
+} & {
+  subscribe<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void
+}
+
+/** The raw shape a transport offers (the preload object, the WebSocket client). */
+export interface Transport {
+  invoke(method: MethodName, input: unknown): Promise<Result<unknown>>
+  subscribe(name: EventName, listener: (payload: unknown) => void): () => void
+}

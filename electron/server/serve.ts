@@ -1,0 +1,221 @@
+/**
+ * `icebox serve`: the built renderer and the contract over loopback HTTP + WebSocket.
+ *
+ * Hygiene (docs/style-guide §2c "Bridge hygiene"): loopback bind unless explicitly allowed, a
+ * random token on every request (query `?token=` once, then an HttpOnly SameSite=Strict cookie),
+ * Host checked against our own names (DNS rebinding), Origin checked on every request and on
+ * the WebSocket upgrade, strict CSP on the page, JSON frames validated by the dispatcher.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { readFile, stat } from 'node:fs/promises'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { extname, join, resolve, sep } from 'node:path'
+
+import { WebSocketServer, type WebSocket } from 'ws'
+
+import type { EventPayload } from '../common/contract'
+import type { Dispatch } from '../common/dispatch'
+import type { EventName } from '../common/names'
+import { allowedHosts, checkBindAddress, hostAllowed, originAllowed } from './bind-policy'
+
+export interface ServeOptions {
+  host?: string
+  port?: number
+  allowRemote?: boolean
+  /** Directory of the built renderer (dist/renderer). */
+  staticDir: string
+  dispatch: Dispatch
+  /** Fixed token (tests); random otherwise. */
+  token?: string
+  log?: (line: string) => void
+}
+
+export interface RunningServer {
+  url: string
+  port: number
+  host: string
+  token: string
+  /** A warning printed at start (non-loopback bind), or null. */
+  warning: string | null
+  broadcast<E extends EventName>(name: E, payload: EventPayload<E>): void
+  close(): Promise<void>
+}
+
+const COOKIE = 'icebox_token'
+const MAX_FRAME = 1024 * 1024
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2'
+}
+
+/** The CSP sent with every page (mirrors renderer/index.html, plus our WebSocket). */
+export function contentSecurityPolicy(hostPort: string): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src 'self' ws://${hostPort}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    "object-src 'none'",
+    "frame-ancestors 'none'"
+  ].join('; ')
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
+
+function cookieToken(req: IncomingMessage): string | null {
+  const header = req.headers.cookie ?? ''
+  for (const part of header.split(';')) {
+    const [k, ...v] = part.trim().split('=')
+    if (k === COOKIE) return v.join('=')
+  }
+  return null
+}
+
+/** Starts the server; resolves once it listens. */
+export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  const host = opts.host ?? '127.0.0.1'
+  const warning = checkBindAddress(host, opts.allowRemote ?? false)
+  const token = opts.token ?? randomBytes(24).toString('base64url')
+  const log = opts.log ?? (() => {})
+  const root = resolve(opts.staticDir)
+  let allowed = new Set<string>()
+
+  const authorized = (req: IncomingMessage, url: URL): { ok: boolean; viaQuery: boolean } => {
+    const q = url.searchParams.get('token')
+    if (q !== null && safeEqual(q, token)) return { ok: true, viaQuery: true }
+    const c = cookieToken(req)
+    return { ok: c !== null && safeEqual(c, token), viaQuery: false }
+  }
+
+  /** Host, Origin and token checks shared by HTTP and the upgrade; null when all pass. */
+  const refuse = (req: IncomingMessage, url: URL): [number, string] | null => {
+    if (!hostAllowed(req.headers.host, allowed)) return [403, 'Host not allowed']
+    if (!originAllowed(req.headers.origin, allowed)) return [403, 'Origin not allowed']
+    if (!authorized(req, url).ok) return [401, 'Missing or wrong token']
+    return null
+  }
+
+  const server = createServer((req, res) => {
+    void handleHttp(req, res).catch((err: unknown) => {
+      log(`serve: ${String(err)}`)
+      if (!res.headersSent) res.writeHead(500).end('Internal error')
+    })
+  })
+
+  async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://placeholder')
+    const refused = refuse(req, url)
+    if (refused) {
+      log(`serve: refused ${req.method} ${url.pathname}: ${refused[1]}`)
+      res.writeHead(refused[0], { 'content-type': 'text/plain; charset=utf-8' }).end(refused[1])
+      return
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end()
+      return
+    }
+    const headers: Record<string, string> = {
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-resource-policy': 'same-origin',
+      'x-frame-options': 'DENY'
+    }
+    if (authorized(req, url).viaQuery) {
+      headers['set-cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`
+    }
+    let rel = decodeURIComponent(url.pathname)
+    if (rel === '/' || rel === '') rel = '/index.html'
+    const file = resolve(join(root, rel))
+    if (file !== root && !file.startsWith(root + sep)) {
+      res.writeHead(403, headers).end('Forbidden')
+      return
+    }
+    const info = await stat(file).catch(() => null)
+    if (!info?.isFile()) {
+      res.writeHead(404, { ...headers, 'content-type': 'text/plain' }).end('Not found')
+      return
+    }
+    const type = TYPES[extname(file)] ?? 'application/octet-stream'
+    headers['content-type'] = type
+    if (type.startsWith('text/html')) {
+      headers['content-security-policy'] = contentSecurityPolicy(req.headers.host ?? '')
+    }
+    const body = await readFile(file)
+    res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : body)
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME })
+  const clients = new Set<WebSocket>()
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://placeholder')
+    const refused = url.pathname === '/rpc' ? refuse(req, url) : ([404, 'Not found'] as const)
+    if (refused) {
+      log(`serve: refused WebSocket ${url.pathname}: ${refused[1]}`)
+      socket.end(`HTTP/1.1 ${refused[0]} ${refused[1]}\r\nConnection: close\r\n\r\n`)
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      clients.add(ws)
+      ws.on('close', () => clients.delete(ws))
+      ws.on('message', (data) => void onFrame(ws, data.toString()))
+    })
+  })
+
+  async function onFrame(ws: WebSocket, text: string): Promise<void> {
+    let frame: unknown
+    try {
+      frame = JSON.parse(text)
+    } catch {
+      return
+    }
+    if (typeof frame !== 'object' || frame === null) return
+    const { t, id, method, input } = frame as Record<string, unknown>
+    if (t !== 'call' || (typeof id !== 'number' && typeof id !== 'string')) return
+    const result = await opts.dispatch(method, input, { transport: 'ws' })
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ t: 'result', id, result }))
+  }
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail)
+    server.listen(opts.port ?? 0, host, () => ok())
+  })
+  const port = (server.address() as AddressInfo).port
+  allowed = allowedHosts(host, port)
+  const shownHost = host.includes(':') ? `[${host}]` : host
+  const url = `http://${shownHost}:${port}/?token=${token}`
+
+  return {
+    url,
+    port,
+    host,
+    token,
+    warning,
+    broadcast(name, payload) {
+      const text = JSON.stringify({ t: 'event', name, payload })
+      for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(text)
+    },
+    async close() {
+      for (const ws of clients) ws.terminate()
+      wss.close()
+      await new Promise<void>((r) => server.close(() => r()))
+    }
+  }
+}

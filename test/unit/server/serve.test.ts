@@ -1,0 +1,140 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
+import { request } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
+
+import { createDispatcher } from '../../../electron/common/dispatch'
+import type { Handlers } from '../../../electron/common/contract'
+import { startServer, type RunningServer } from '../../../electron/server/serve'
+
+function get(
+  port: number,
+  path: string,
+  headers: Record<string, string> = {}
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, path, headers: { host: `127.0.0.1:${port}`, ...headers } },
+      (res) => {
+        let body = ''
+        res.setEncoding('utf8')
+        res.on('data', (c: string) => (body += c))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
+      }
+    )
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+function wsOpen(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers })
+    ws.once('open', () => resolve(ws))
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`status ${res.statusCode}`)))
+    ws.once('error', reject)
+  })
+}
+
+describe('icebox serve hygiene', () => {
+  let server: RunningServer
+  const token = 'test-token-123'
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'icebox-serve-'))
+    mkdirSync(join(dir, 'assets'))
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Icebox</title>')
+    writeFileSync(join(dir, 'assets', 'app.js'), 'console.log(1)')
+    const handlers = {
+      'system.info': async () => ({ kernel: 'test' })
+    } as unknown as Handlers
+    server = await startServer({ staticDir: dir, dispatch: createDispatcher(handlers), token })
+  })
+  afterAll(() => server.close())
+
+  it('binds to loopback and prints a URL with the token', () => {
+    expect(server.host).toBe('127.0.0.1')
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${token}`)
+  })
+
+  it('answers 401 without a token or with a wrong one', async () => {
+    expect((await get(server.port, '/')).status).toBe(401)
+    expect((await get(server.port, '/?token=nope')).status).toBe(401)
+    expect((await get(server.port, '/assets/app.js')).status).toBe(401)
+  })
+
+  it('serves the page with CSP and a cookie once the token is given', async () => {
+    const res = await get(server.port, `/?token=${token}`)
+    expect(res.status).toBe(200)
+    expect(res.headers['content-security-policy']).toContain("default-src 'none'")
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'")
+    expect(String(res.headers['set-cookie'])).toContain('HttpOnly')
+    const asset = await get(server.port, '/assets/app.js', { cookie: `icebox_token=${token}` })
+    expect(asset.status).toBe(200)
+    expect(asset.body).toBe('console.log(1)')
+  })
+
+  it('answers 403 to a foreign Host (DNS rebinding) or Origin', async () => {
+    const badHost = await get(server.port, `/?token=${token}`, { host: 'evil.example:80' })
+    expect(badHost.status).toBe(403)
+    const badOrigin = await get(server.port, `/?token=${token}`, { origin: 'http://evil.example' })
+    expect(badOrigin.status).toBe(403)
+    const goodOrigin = await get(server.port, `/?token=${token}`, {
+      origin: `http://127.0.0.1:${server.port}`
+    })
+    expect(goodOrigin.status).toBe(200)
+  })
+
+  it('refuses path traversal', async () => {
+    const res = await get(server.port, `/..%2f..%2fetc%2fpasswd?token=${token}`)
+    expect([403, 404]).toContain(res.status)
+    expect(res.body).not.toContain('root:')
+  })
+
+  it('speaks the contract over WebSocket with the token and refuses it otherwise', async () => {
+    const base = `ws://127.0.0.1:${server.port}/rpc`
+    await expect(wsOpen(base)).rejects.toThrow('status 401')
+    await expect(
+      wsOpen(`${base}?token=${token}`, { origin: 'http://evil.example' })
+    ).rejects.toThrow('status 403')
+    const ws = await wsOpen(`${base}?token=${token}`, { origin: `http://127.0.0.1:${server.port}` })
+    const reply = new Promise<unknown>((r) => ws.once('message', (d) => r(JSON.parse(String(d)))))
+    ws.send(JSON.stringify({ t: 'call', id: 1, method: 'system.info' }))
+    expect(await reply).toEqual({
+      t: 'result',
+      id: 1,
+      result: { ok: true, value: { kernel: 'test' } }
+    })
+    const events = new Promise<unknown>((r) => ws.once('message', (d) => r(JSON.parse(String(d)))))
+    server.broadcast('processes.changed', { takenAt: 'x', upserted: [], removed: [3] })
+    expect(await events).toEqual({
+      t: 'event',
+      name: 'processes.changed',
+      payload: { takenAt: 'x', upserted: [], removed: [3] }
+    })
+    ws.close()
+  })
+
+  it('refuses a non-loopback bind without --allow-remote', async () => {
+    await expect(
+      startServer({
+        host: '0.0.0.0',
+        staticDir: '/nonexistent',
+        dispatch: createDispatcher({} as Handlers)
+      })
+    ).rejects.toThrow(/Refusing to listen on 0.0.0.0/)
+  })
+
+  it('binds elsewhere with --allow-remote and says so', async () => {
+    const s = await startServer({
+      host: '0.0.0.0',
+      allowRemote: true,
+      staticDir: '/nonexistent',
+      dispatch: createDispatcher({} as Handlers)
+    })
+    expect(s.warning).toMatch(/reachable from other machines/)
+    await s.close()
+  })
+})
