@@ -1,0 +1,67 @@
+/**
+ * Small text helpers shared by the rules: how a process, a peer or an fd is named in evidence.
+ */
+import type { PeerRef, ProcessInfo, SocketFd } from '../../common/model'
+
+/** "1234 (name)". */
+export function procLabel(p: Pick<ProcessInfo, 'pid' | 'name'>): string {
+  return `${p.pid} (${p.name})`
+}
+
+/** "pid 1234 (name) fd 5" — the fd is left out when unknown. */
+export function peerLabel(peer: PeerRef): string {
+  const fd = peer.fd === null ? '' : ` fd ${peer.fd}`
+  return `pid ${peer.pid} (${peer.name})${fd}`
+}
+
+/** A list of peers in one phrase, "pid 1 (a), pid 2 (b)". */
+export function peersLabel(peers: PeerRef[]): string {
+  return peers.map(peerLabel).join(', ')
+}
+
+/** Peers that are not part of the tree. */
+export function outsidePeers(peers: PeerRef[], treePids: ReadonlySet<number>): PeerRef[] {
+  return peers.filter((p) => !treePids.has(p.pid))
+}
+
+/** Number of bytes in a form people read, "4.0 MiB". */
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
+  let v = n
+  let i = 0
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024
+    i++
+  }
+  return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`
+}
+
+/**
+ * The filesystem or abstract name of a unix socket's other end. The scanner gives the peer's
+ * name in `remote` when `ss` printed it; a client socket usually shows only "*", so the name is
+ * taken from the peer socket itself (its local address) through the processes holding it.
+ */
+export function unixPeerName(
+  sock: SocketFd,
+  byPid: ReadonlyMap<number, ProcessInfo>
+): string | null {
+  if (sock.remote && sock.remote !== '*') return sock.remote
+  if (sock.peerInode === null) return null
+  for (const peer of sock.peers) {
+    const holder = byPid.get(peer.pid)
+    if (!holder) continue
+    for (const fd of holder.fds) {
+      if (fd.kind === 'socket' && fd.inode === sock.peerInode && fd.local && fd.local !== '*') {
+        return fd.local
+      }
+    }
+  }
+  return null
+}
+
+/** True when a unix socket has (or had, as far as the scan knows) another end. */
+export function isConnectedUnix(sock: SocketFd): boolean {
+  if (sock.proto !== 'unix') return false
+  if (sock.peerInode !== null && sock.peerInode !== 0) return true
+  return sock.state === 'CONNECTED' || sock.state === 'ESTAB' || sock.state === 'ESTABLISHED'
+}

@@ -1,0 +1,58 @@
+import type { Finding } from '../../../common/model'
+import { formatBytes, procLabel } from '../describe'
+import type { Rule } from '../rule'
+
+/** CRIU's default --ghost-limit: larger deleted files make the dump fail (D10). */
+export const DEFAULT_GHOST_LIMIT = 1024 * 1024
+
+/**
+ * `deleted-file`: open or mapped files that were deleted. CRIU copies their contents into the
+ * snapshot as "ghost files"; above 1 MiB only with a larger --ghost-limit.
+ */
+export const deletedFileRule: Rule = (ctx) => {
+  const findings: Finding[] = []
+  for (const p of ctx.tree) {
+    const small: string[] = []
+    const large: string[] = []
+    let largest = 0
+    for (const fd of p.fds) {
+      if (fd.kind !== 'file' || !fd.deleted) continue
+      const size = fd.size === null ? 'size unknown' : formatBytes(fd.size)
+      const line = `fd ${fd.fd}: ${fd.path} (${size})`
+      if (fd.size !== null && fd.size > DEFAULT_GHOST_LIMIT) {
+        large.push(line)
+        largest = Math.max(largest, fd.size)
+      } else {
+        small.push(line)
+      }
+    }
+    for (const path of p.maps?.deletedFiles ?? []) small.push(`mapped: ${path}`)
+    if (p.exeDeleted) small.push(`program file: ${p.exe ?? '?'} (deleted or replaced)`)
+    if (large.length > 0) {
+      findings.push({
+        id: 'deleted-file',
+        severity: 'needs-option',
+        pid: p.pid,
+        option: '--ghost-limit',
+        message:
+          `Process ${procLabel(p)} keeps open a deleted file larger than 1 MiB (up to ` +
+          `${formatBytes(largest)}). CRIU copies deleted files into the snapshot, but only up ` +
+          `to 1 MiB unless --ghost-limit is raised; the snapshot grows by that much.`,
+        evidence: large
+      })
+    }
+    if (small.length > 0) {
+      findings.push({
+        id: 'deleted-file',
+        severity: 'warning',
+        pid: p.pid,
+        message:
+          `Process ${procLabel(p)} uses files that were deleted. CRIU copies them into the ` +
+          `snapshot and recreates them at restore. If the program file itself was replaced ` +
+          `(an update), restore may fail once the old version is gone.`,
+        evidence: small
+      })
+    }
+  }
+  return findings
+}

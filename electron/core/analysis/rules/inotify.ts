@@ -1,0 +1,31 @@
+import type { Finding } from '../../../common/model'
+import { procLabel } from '../describe'
+import type { Rule } from '../rule'
+
+/**
+ * `inotify`: file-watch descriptors are saved, but events queued at freeze time are dropped
+ * (§1.3 item 8) and changes while frozen are never reported.
+ */
+export const inotifyRule: Rule = (ctx) => {
+  const findings: Finding[] = []
+  for (const p of ctx.tree) {
+    const evidence: string[] = []
+    for (const fd of p.fds) {
+      if (fd.kind === 'anon' && (fd.anonKind === 'inotify' || fd.anonKind === 'fanotify')) {
+        evidence.push(`fd ${fd.fd}: ${fd.target}`)
+      }
+    }
+    if (evidence.length === 0) continue
+    findings.push({
+      id: 'inotify',
+      severity: 'warning',
+      pid: p.pid,
+      message:
+        `Process ${procLabel(p)} watches files for changes. The watches are saved, but ` +
+        `pending events are dropped and changes made while it is frozen are never reported; ` +
+        `the program may miss that a file changed.`,
+      evidence
+    })
+  }
+  return findings
+}
