@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest'
+
+import { findingsWithId, lock, proc } from './builders'
+
+describe('file-lock rule', () => {
+  it('needs --file-locks and describes each lock with fd, kind and file', () => {
+    const p = proc(100, {
+      locks: [
+        lock(),
+        lock({ kind: 'OFDLCK', access: 'READ', fd: 4, path: null, dev: '00:2a', inode: 77 }),
+        lock({ kind: 'POSIX', fd: 5, start: '0', end: '9' })
+      ]
+    })
+    const [f, ...rest] = findingsWithId([p], 100, 'file-lock')
+    expect(rest).toEqual([])
+    expect(f).toMatchObject({ severity: 'needs-option', option: '--file-locks', pid: 100 })
+    expect(f!.evidence).toEqual([
+      'fd 3: FLOCK WRITE lock on /tmp/lockfile',
+      'fd 4: OFDLCK READ lock on device 00:2a inode 77',
+      'fd 5: POSIX WRITE lock on /tmp/lockfile bytes 0-9'
+    ])
+    expect(f!.message).toMatch(/outside/)
+  })
+
+  it('attributes a lock to the descendant that holds it', () => {
+    const found = findingsWithId(
+      [proc(100), proc(101, { ppid: 100, locks: [lock()] })],
+      100,
+      'file-lock'
+    )
+    expect(found.map((f) => f.pid)).toEqual([101])
+  })
+
+  it('ignores locks held outside the tree', () => {
+    expect(findingsWithId([proc(100), proc(200, { locks: [lock()] })], 100, 'file-lock')).toEqual(
+      []
+    )
+  })
+})
