@@ -1,0 +1,146 @@
+/** The `dump` operation: validate the tree, run CRIU as the user, ingest, verify, publish. */
+import { readdirSync, readFileSync, renameSync, rmSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+
+import { AppError } from '../common/errors'
+import type { DumpRequest, DumpResult } from '../core/privilege/protocol'
+import type { HelperConfig } from './config'
+import {
+  asUserArgv,
+  rlimitReset,
+  CRIU_PATH,
+  dumpCaps,
+  EMPTY_PLUGIN_DIR,
+  PRLIMIT_PATH,
+  SETPRIV_PATH,
+  unprivDumpArgv
+} from './criu-argv'
+import { ImageCheckError, verifyImageSet } from './image-creds'
+import { ingest } from './ingest'
+import { writeManifest } from './manifest'
+import { sameProcess, selfAndAncestors, validateDumpTree } from './proc-check'
+import { runChild } from './run'
+import { errorLines, readTailSafe, sanitise } from './safe-read'
+import {
+  checkQuota,
+  ensureRootDir,
+  grantRead,
+  makeUserWorkDir,
+  newSnapshotId,
+  ownerTag,
+  removeUserDir,
+  userImagesDir,
+  userStagingDir,
+  type StoreLayout
+} from './store'
+import { requireTrusted } from './trusted-files'
+import type { UserInfo } from './users'
+
+const DUMP_TIMEOUT_MS = 10 * 60_000
+
+/** Yama's ptrace_scope, or null when Yama is not active. */
+export function yamaScope(): number | null {
+  try {
+    const n = Number(readFileSync('/proc/sys/kernel/yama/ptrace_scope', 'utf8').trim())
+    return Number.isInteger(n) ? n : null
+  } catch {
+    return null
+  }
+}
+
+function readSmall(path: string, max: number): string {
+  try {
+    return sanitise(readFileSync(path).subarray(0, max).toString('utf8').replace(/\0/g, ' ')).trim()
+  } catch {
+    return ''
+  }
+}
+
+export async function dumpOp(
+  req: DumpRequest,
+  user: UserInfo,
+  l: StoreLayout,
+  cfg: HelperConfig
+): Promise<DumpResult> {
+  requireTrusted([CRIU_PATH, SETPRIV_PATH, PRLIMIT_PATH])
+  ensureRootDir(EMPTY_PLUGIN_DIR, 0o755)
+  const budget = checkQuota(l, user.uid, cfg)
+  const rules = { uid: user.uid, groups: user.groups, forbidden: selfAndAncestors() }
+  const pids = validateDumpTree(req.pid, req.startTicks, rules)
+  const comm = readSmall(`/proc/${req.pid}/comm`, 64)
+  const cmdline = readSmall(`/proc/${req.pid}/cmdline`, 1024)
+
+  const id = newSnapshotId()
+  const tag = ownerTag()
+  const staging = makeUserWorkDir(userStagingDir(l, user.uid), id, tag, user.uid, user.gid)
+  const tmp = join(l.tmp, `${id}.${tag}`)
+  try {
+    const criuArgs = unprivDumpArgv(req.pid, staging, req.choices)
+    const cmd = asUserArgv(
+      user,
+      dumpCaps(yamaScope()),
+      criuArgs,
+      rlimitReset(readFileSync('/proc/self/limits', 'utf8'))
+    )
+    // Last look before CRIU seizes it: still the same process (pid not reused)?
+    if (!sameProcess(req.pid, req.startTicks)) {
+      throw new AppError({
+        code: 'NO_SUCH_PROCESS',
+        message: `Process ${req.pid} exited before it could be frozen.`
+      })
+    }
+    const run = await runChild(cmd.file, cmd.args, DUMP_TIMEOUT_MS)
+    if (run.code !== 0) {
+      const log = readTailSafe(join(staging, 'dump.log'), 16384)
+      throw new AppError({
+        code: 'DUMP_FAILED',
+        message: `CRIU could not freeze process ${req.pid}.`,
+        why:
+          errorLines(log) || (run.timedOut ? 'CRIU timed out.' : sanitise(run.output).slice(-500)),
+        remedy: 'Run "icebox check PID" to see what stands in the way.',
+        detail: log.slice(-4000)
+      })
+    }
+    mkdirSync(tmp, { mode: 0o700 })
+    const files = ingest(staging, tmp, user.uid, budget)
+    try {
+      verifyImageSet(tmp, user.uid, user.groups, req.pid)
+    } catch (e) {
+      if (!(e instanceof ImageCheckError)) throw e
+      throw new AppError({
+        code: 'HELPER_REFUSED',
+        message: 'The snapshot was rejected: its recorded credentials are not yours.',
+        why: e.message,
+        remedy: 'The process may be hostile or the image was altered; the snapshot was deleted.'
+      })
+    }
+    const bytes = files.reduce((s, f) => s + f.size, 0)
+    writeManifest(tmp, {
+      version: 1,
+      id,
+      name: req.name ?? comm ?? `pid ${req.pid}`,
+      createdAt: new Date().toISOString(),
+      mode: 'user',
+      uid: user.uid,
+      source: { pid: req.pid, startTicks: req.startTicks, comm, cmdline },
+      rootPid: req.pid,
+      pids,
+      choices: req.choices,
+      criuArgv: [CRIU_PATH, ...criuArgs],
+      files,
+      bytes
+    })
+    for (const f of readdirSync(tmp)) grantRead(join(tmp, f), user.uid, false)
+    grantRead(tmp, user.uid, true)
+    const dest = join(userImagesDir(l, user.uid), id)
+    renameSync(tmp, dest)
+    return { op: 'dump', id, dir: dest, bytes }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true })
+    try {
+      removeUserDir(staging)
+    } catch {
+      // Retried by the next run's stale cleanup.
+    }
+  }
+}
