@@ -9,6 +9,8 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs'
 import { join } from 'node:path'
 
+import { readTreeCreds } from '../core/images/creds'
+
 const HEAD_MAGIC = 0x54564319
 const PSTREE_MAGIC = 0x50273030
 const CORE_MAGIC = 0x55053847
@@ -235,5 +237,23 @@ export function verifyImageSet(
       if (why) throw new ImageCheckError(`${why} (thread ${tid})`)
     }
   }
+  crossCheck(dir, uid, groups)
   return tree
+}
+
+/**
+ * Second opinion from the app's full image decoder (protobufjs, engineer D's): if the two readers
+ * disagree about any thread, or the full decoder sees creds that are not the user's, refuse.
+ */
+function crossCheck(dir: string, uid: number, groups: readonly number[]): void {
+  let all
+  try {
+    all = readTreeCreds(dir)
+  } catch (e) {
+    throw new ImageCheckError(`the image could not be decoded: ${(e as Error).message}`)
+  }
+  for (const t of all) {
+    const why = credsRefusal(t.creds, uid, groups)
+    if (why) throw new ImageCheckError(`${why} (thread ${t.tid})`)
+  }
 }

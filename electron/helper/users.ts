@@ -30,7 +30,7 @@ export function parsePasswdLine(line: string, uid: number): { name: string; gid:
 
 /** Looks the user up; throws HELPER_REFUSED for unknown users. */
 export function lookupUser(uid: number): UserInfo {
-  let line = ''
+  let line: string
   try {
     line = execFileSync('/usr/bin/getent', ['passwd', String(uid)], {
       env: ENV,
