@@ -2,9 +2,11 @@
  * The fixed CRIU command lines of Mode U (security-model.md §5.3), and the setpriv/prlimit wrapper
  * that runs CRIU as the calling user with only the ambient capabilities it needs. Pure: no I/O.
  *
- * Built here rather than with the engine's builders because the allow-list differs (no
- * --tcp-established, no network lock, fixed plugin dir, log always in the images dir).
+ * The CRIU argv itself comes from the engine's pure builders (one allow-list for both paths) in
+ * 'unprivileged' mode, which refuses --tcp-established and --link-remap.
  */
+import type { RecordedFlags } from '../common/snapshot'
+import { dumpArgv, restoreArgv, type DumpPlan } from '../core/criu/argv'
 import type { HelperDumpChoices } from '../core/privilege/protocol'
 
 export const CRIU_PATH = '/usr/sbin/criu'
@@ -15,62 +17,50 @@ export const EMPTY_PLUGIN_DIR = '/usr/libexec/icebox/criu-plugins'
 /** The only environment the children get. */
 export const CHILD_ENV: Readonly<Record<string, string>> = { PATH: '/usr/sbin:/usr/bin' }
 
-/** Flags that follow the recorded choices, shared by dump and restore. */
-function choiceFlags(c: HelperDumpChoices): string[] {
-  return [
-    ...(c.tcpClose ? ['--tcp-close'] : []),
-    ...(c.extUnixSk ? ['--ext-unix-sk'] : []),
-    ...(c.fileLocks ? ['--file-locks'] : []),
-    ...(c.shellJob ? ['--shell-job'] : [])
-  ]
+/** The dump plan of a Mode U request: only the typed choices, nothing free-form. */
+export function helperDumpPlan(
+  pid: number,
+  startTicks: number,
+  tree: number[],
+  c: HelperDumpChoices
+): DumpPlan {
+  return {
+    pid,
+    startTicks,
+    tree,
+    leaveRunning: c.keepRunning,
+    shellJob: c.shellJob,
+    fileLocks: c.fileLocks,
+    extUnixSk: c.extUnixSk,
+    tcp: c.tcpClose ? 'close' : null,
+    networkLock: null,
+    linkRemap: false,
+    allowUprobes: false,
+    ghostLimitBytes: null,
+    warnings: []
+  }
 }
 
 /** `criu dump` into the staging directory (images, work dir and log all there). */
-export function unprivDumpArgv(pid: number, stagingDir: string, c: HelperDumpChoices): string[] {
-  return [
-    'dump',
-    '--unprivileged',
-    '--no-default-config',
-    '-L',
-    EMPTY_PLUGIN_DIR,
-    '-t',
-    String(pid),
-    '-D',
-    stagingDir,
-    '-W',
-    stagingDir,
-    '-o',
-    'dump.log',
-    '-v4',
-    '--ghost-limit',
-    '1M',
-    ...(c.keepRunning ? ['--leave-running'] : []),
-    ...choiceFlags(c)
-  ]
+export function unprivDumpArgv(plan: DumpPlan, stagingDir: string): string[] {
+  return dumpArgv(
+    plan,
+    { imagesDir: stagingDir, workDir: stagingDir, pluginDir: EMPTY_PLUGIN_DIR },
+    'unprivileged'
+  )
 }
 
 /** `criu restore` from the (read-only to the user) store copy, working in a fresh user dir. */
 export function unprivRestoreArgv(
+  flags: RecordedFlags,
   storeDir: string,
-  workDir: string,
-  c: HelperDumpChoices
+  workDir: string
 ): string[] {
-  return [
-    'restore',
-    '--unprivileged',
-    '--no-default-config',
-    '-L',
-    EMPTY_PLUGIN_DIR,
-    '-d',
-    '-D',
-    storeDir,
-    '-W',
-    workDir,
-    '-o',
-    'restore.log',
-    '-v4',
-    ...choiceFlags(c)
-  ]
+  return restoreArgv(
+    { flags },
+    { imagesDir: storeDir, workDir, pluginDir: EMPTY_PLUGIN_DIR },
+    'unprivileged'
+  )
 }
 
 /** prlimit options (name, value) that undo the rlimits a caller lowered before pkexec. */

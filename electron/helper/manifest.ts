@@ -1,31 +1,76 @@
 /**
- * The manifest the helper writes next to a snapshot it stored. Root-owned and written only by the
- * helper, so restore may trust it (the images themselves are still re-checked).
+ * The manifest the helper writes next to a snapshot it stored: the app's Manifest (so the user's
+ * `icebox snapshots` lists it straight from the store) plus a `helper` section. Root-owned and
+ * written only by the helper, so restore may trust it (the images themselves are re-checked).
  */
-import { closeSync, constants, fstatSync, openSync, readSync, writeSync, fsyncSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  writeSync,
+  fsyncSync
+} from 'node:fs'
+import { hostname, release } from 'node:os'
 import { join } from 'node:path'
 
+import { MANIFEST_FORMAT, type Manifest } from '../common/snapshot'
 import type { HelperDumpChoices } from '../core/privilege/protocol'
+import { CHILD_ENV, CRIU_PATH } from './criu-argv'
 import type { IngestedFile } from './ingest'
 
 export const MANIFEST_NAME = 'manifest.json'
 
-export interface HelperManifest {
-  version: 1
-  id: string
-  name: string
-  createdAt: string
-  /** How it was made: through the helper as the user (Mode U). */
+/** What only the helper records: whose it is, and what exactly was stored. */
+export interface HelperSection {
   mode: 'user'
   uid: number
-  source: { pid: number; startTicks: number; comm: string; cmdline: string }
-  /** Root task pid recorded in pstree.img (restore gets the same pid back). */
   rootPid: number
   pids: number[]
   choices: HelperDumpChoices
-  criuArgv: string[]
   files: IngestedFile[]
-  bytes: number
+}
+
+export type HelperManifest = Manifest & { helper: HelperSection }
+
+function firstLine(path: string, re?: RegExp): string {
+  try {
+    const text = readFileSync(path, 'utf8')
+    const line = re ? (re.exec(text)?.[1] ?? '') : (text.split('\n')[0] ?? '')
+    return line.trim().slice(0, 200)
+  } catch {
+    return ''
+  }
+}
+
+/** Facts of this machine recorded with every snapshot. */
+export function hostFacts(): Pick<
+  Manifest,
+  'criuVersion' | 'kernelRelease' | 'hostname' | 'bootId' | 'cpuModel'
+> {
+  let criuVersion: string
+  try {
+    criuVersion =
+      /Version:\s*(\S+)/.exec(
+        execFileSync(CRIU_PATH, ['--version'], {
+          env: CHILD_ENV,
+          encoding: 'utf8',
+          timeout: 10_000
+        })
+      )?.[1] ?? ''
+  } catch {
+    criuVersion = ''
+  }
+  return {
+    criuVersion,
+    kernelRelease: release(),
+    hostname: hostname(),
+    bootId: firstLine('/proc/sys/kernel/random/boot_id'),
+    cpuModel: firstLine('/proc/cpuinfo', /^model name\s*:\s*(.*)$/m)
+  }
 }
 
 export function writeManifest(dir: string, m: HelperManifest): void {
@@ -42,7 +87,7 @@ export function writeManifest(dir: string, m: HelperManifest): void {
   }
 }
 
-/** Reads a manifest from a root-owned snapshot directory; null when missing or malformed. */
+/** Reads a helper manifest from a root-owned snapshot directory; null when missing or malformed. */
 export function readManifest(dir: string): HelperManifest | null {
   let fd: number
   try {
@@ -56,7 +101,13 @@ export function readManifest(dir: string): HelperManifest | null {
     const buf = Buffer.alloc(st.size)
     readSync(fd, buf, 0, st.size, 0)
     const m = JSON.parse(buf.toString('utf8')) as HelperManifest
-    return m && m.version === 1 && typeof m.uid === 'number' ? m : null
+    const ok =
+      m?.format === MANIFEST_FORMAT &&
+      m.helper?.mode === 'user' &&
+      typeof m.helper.uid === 'number' &&
+      Array.isArray(m.helper.files) &&
+      typeof m.flags === 'object'
+    return ok ? m : null
   } catch {
     return null
   } finally {

@@ -13,11 +13,14 @@ import {
   EMPTY_PLUGIN_DIR,
   PRLIMIT_PATH,
   SETPRIV_PATH,
+  helperDumpPlan,
   unprivDumpArgv
 } from './criu-argv'
 import { ImageCheckError, verifyImageSet } from './image-creds'
 import { ingest } from './ingest'
-import { writeManifest } from './manifest'
+import { hostFacts, writeManifest } from './manifest'
+import { MANIFEST_FORMAT } from '../common/snapshot'
+import { recordFlags } from '../core/criu/argv'
 import { sameProcess, selfAndAncestors, validateDumpTree } from './proc-check'
 import { runChild } from './run'
 import { errorLines, readTailSafe, sanitise } from './safe-read'
@@ -56,6 +59,26 @@ function readSmall(path: string, max: number): string {
   }
 }
 
+/** Boot time in ms since the epoch (btime of /proc/stat). */
+function bootMs(): number {
+  const m = /^btime\s+([0-9]+)$/m.exec(readFileSync('/proc/stat', 'utf8'))
+  return m ? Number(m[1]) * 1000 : 0
+}
+
+/** A NUL-separated argument list, each sanitised and the whole capped. */
+function readArgs(path: string, max: number): string[] {
+  try {
+    const raw = readFileSync(path).subarray(0, max).toString('utf8')
+    return raw
+      .split('\0')
+      .filter(Boolean)
+      .slice(0, 64)
+      .map((a) => sanitise(a).slice(0, 256))
+  } catch {
+    return []
+  }
+}
+
 export async function dumpOp(
   req: DumpRequest,
   user: UserInfo,
@@ -68,14 +91,15 @@ export async function dumpOp(
   const rules = { uid: user.uid, groups: user.groups, forbidden: selfAndAncestors() }
   const pids = validateDumpTree(req.pid, req.startTicks, rules)
   const comm = readSmall(`/proc/${req.pid}/comm`, 64)
-  const cmdline = readSmall(`/proc/${req.pid}/cmdline`, 1024)
+  const cmdline = readArgs(`/proc/${req.pid}/cmdline`, 4096)
 
   const id = newSnapshotId()
   const tag = ownerTag()
   const staging = makeUserWorkDir(userStagingDir(l, user.uid), id, tag, user.uid, user.gid)
   const tmp = join(l.tmp, `${id}.${tag}`)
   try {
-    const criuArgs = unprivDumpArgv(req.pid, staging, req.choices)
+    const plan = helperDumpPlan(req.pid, req.startTicks, pids, req.choices)
+    const criuArgs = unprivDumpArgv(plan, staging)
     const cmd = asUserArgv(
       user,
       dumpCaps(yamaScope()),
@@ -115,20 +139,35 @@ export async function dumpOp(
       })
     }
     const bytes = files.reduce((s, f) => s + f.size, 0)
+    const pages = files.filter((f) => f.name.startsWith('pages-')).reduce((n, f) => n + f.size, 0)
     writeManifest(tmp, {
-      version: 1,
+      format: MANIFEST_FORMAT,
       id,
-      name: req.name ?? comm ?? `pid ${req.pid}`,
+      name: req.name ?? (comm || `pid ${req.pid}`),
       createdAt: new Date().toISOString(),
-      mode: 'user',
-      uid: user.uid,
-      source: { pid: req.pid, startTicks: req.startTicks, comm, cmdline },
-      rootPid: req.pid,
-      pids,
-      choices: req.choices,
-      criuArgv: [CRIU_PATH, ...criuArgs],
-      files,
-      bytes
+      source: {
+        pid: req.pid,
+        name: comm,
+        cmdline,
+        uid: user.uid,
+        user: user.name,
+        startTime: new Date(bootMs() + (req.startTicks * 1000) / 100).toISOString(),
+        startTicks: req.startTicks,
+        exe: null,
+        cwd: null,
+        sessionLeader: !req.choices.shellJob,
+        tty: null
+      },
+      flags: recordFlags(plan, [CRIU_PATH, ...criuArgs]),
+      findings: [],
+      warnings: [],
+      ...hostFacts(),
+      sizes: { total: bytes, pages },
+      keptRunning: req.choices.keepRunning,
+      stats: null,
+      restores: [],
+      preflight: { pids, files: [], exes: [], extUnixPeers: [] },
+      helper: { mode: 'user', uid: user.uid, rootPid: req.pid, pids, choices: req.choices, files }
     })
     for (const f of readdirSync(tmp)) grantRead(join(tmp, f), user.uid, false)
     grantRead(tmp, user.uid, true)

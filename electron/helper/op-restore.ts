@@ -66,7 +66,7 @@ function damaged(id: string, why: string): AppError {
 
 /** The store copy must hold exactly the files the manifest lists, with the same contents. */
 function checkFiles(dir: string, m: HelperManifest): void {
-  const listed = new Map(m.files.map((f) => [f.name, f]))
+  const listed = new Map(m.helper.files.map((f) => [f.name, f]))
   for (const name of readdirSync(dir)) {
     if (name === MANIFEST_NAME) continue
     const f = listed.get(name)
@@ -96,12 +96,12 @@ export async function restoreOp(
   ensureRootDir(EMPTY_PLUGIN_DIR, 0o755)
   const dir = ownSnapshotDir(l, user.uid, req.id)
   const m = readManifest(dir)
-  if (!m || m.id !== req.id || m.uid !== user.uid)
+  if (!m || m.id !== req.id || m.helper.uid !== user.uid)
     throw damaged(req.id, 'its manifest is missing or not yours')
   checkFiles(dir, m)
   let tree
   try {
-    tree = verifyImageSet(dir, user.uid, user.groups, m.rootPid)
+    tree = verifyImageSet(dir, user.uid, user.groups, m.helper.rootPid)
   } catch (e) {
     if (e instanceof ImageCheckError) throw damaged(req.id, e.message)
     throw e
@@ -126,7 +126,7 @@ export async function restoreOp(
     const cmd = asUserArgv(
       user,
       restoreCaps(cfg.extraRestoreCaps),
-      unprivRestoreArgv(dir, work, m.choices),
+      unprivRestoreArgv(m.flags, dir, work),
       rlimitReset(readFileSync('/proc/self/limits', 'utf8'))
     )
     const run = await runChild(cmd.file, cmd.args, RESTORE_TIMEOUT_MS)
@@ -143,8 +143,8 @@ export async function restoreOp(
         detail: log.slice(-4000)
       })
     }
-    postCheck(m.rootPid, user.uid)
-    return { op: 'restore', id: req.id, rootPid: m.rootPid }
+    postCheck(m.helper.rootPid, user.uid)
+    return { op: 'restore', id: req.id, rootPid: m.helper.rootPid }
   } finally {
     try {
       removeUserDir(work)
