@@ -15,6 +15,8 @@ import type {
   ProcessInfo,
   Verdict
 } from './model'
+import type { Manifest } from './snapshot'
+import type { SnapshotView } from './snapshot-view'
 
 //#region system
 
@@ -229,10 +231,10 @@ export interface SnapshotRow {
 
 export interface SnapshotDetails {
   row: SnapshotRow
-  /** The manifest as stored (C's Manifest), for the expert view. */
-  manifest: unknown
-  /** The decoded images (D's SnapshotView), or null with viewError. */
-  view: unknown
+  /** The manifest as stored, for the expert view. */
+  manifest: Manifest
+  /** The decoded images, or null with viewError. */
+  view: SnapshotView | null
   viewError: AppErrorData | null
   log: string | null
 }

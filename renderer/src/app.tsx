@@ -1,0 +1,94 @@
+/** The shell: view switcher, the active view, the Freeze dialog, keyboard shortcuts. */
+import { useEffect, type ReactNode } from 'react'
+
+import { command } from './commands/commands'
+import { FreezeDialog } from './features/freeze/freeze-dialog'
+import { ProcessesView } from './features/processes/processes-view'
+import { SnapshotsView } from './features/snapshots/snapshots-view'
+import { SystemView } from './features/system/system-view'
+import type { AppStore } from './store/create-store'
+import { useAppStore } from './store/create-store'
+import type { View } from './store/ui-slice'
+
+const VIEWS: Array<{ id: View; label: string }> = [
+  { id: 'processes', label: 'Processes' },
+  { id: 'snapshots', label: 'Snapshots' },
+  { id: 'system', label: 'System' }
+]
+
+function StatusBar(): ReactNode {
+  const list = useAppStore((s) => s.list)
+  const paused = useAppStore((s) => s.paused)
+  const connected = useAppStore((s) => s.connected)
+  const applyMs = useAppStore((s) => s.lastApplyMs)
+  return (
+    <footer className="statusbar" role="status">
+      {!connected && <span className="warn">Disconnected from the core; retrying…</span>}
+      {list && (
+        <span>
+          {list.rows.length} processes · scanned in {Math.round(list.durationMs)} ms
+          {applyMs !== null ? ` · applied in ${applyMs.toFixed(1)} ms` : ''}
+        </span>
+      )}
+      {paused && <span className="warn">Live refresh paused</span>}
+    </footer>
+  )
+}
+
+/** Global shortcuts (F5, Ctrl+S, Ctrl+P, Ctrl+F), through the same commands. */
+function useShortcuts(store: AppStore): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      const s = store.getState()
+      if (s.freezeStep !== 'closed') {
+        if (e.key === 'Escape' && s.freezeStep !== 'running') s.closeFreeze()
+        return
+      }
+      const run = (id: Parameters<typeof command>[0]): void => {
+        const c = command(id)
+        if (c.enabled(s) === true) c.run(s, { allParentIds: () => [] })
+        e.preventDefault()
+      }
+      if (e.key === 'F5') run('refresh')
+      else if (e.ctrlKey && e.key === 's') run('freeze')
+      else if (e.ctrlKey && e.key === 'p') run('toggle-pause')
+      else if (e.ctrlKey && e.key === 'f') {
+        document.querySelector<HTMLInputElement>('input.search')?.focus()
+        e.preventDefault()
+      }
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [store])
+}
+
+export function App(props: { store: AppStore }): ReactNode {
+  const view = useAppStore((s) => s.view)
+  const setView = useAppStore((s) => s.setView)
+  useShortcuts(props.store)
+  return (
+    <div className="app">
+      <nav className="topbar" aria-label="Views">
+        <span className="brand">Icebox</span>
+        {VIEWS.map((v) => (
+          <button
+            type="button"
+            key={v.id}
+            className={`nav${view === v.id ? ' active' : ''}`}
+            aria-current={view === v.id ? 'page' : undefined}
+            onClick={() => setView(v.id)}
+          >
+            {v.label}
+          </button>
+        ))}
+      </nav>
+      <main className="main">
+        {view === 'processes' && <ProcessesView />}
+        {view === 'snapshots' && <SnapshotsView />}
+        {view === 'system' && <SystemView />}
+      </main>
+      <StatusBar />
+      <FreezeDialog />
+    </div>
+  )
+}

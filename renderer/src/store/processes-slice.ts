@@ -1,0 +1,112 @@
+/**
+ * The live process list: replaced wholesale on each refresh (never patched in place), with the
+ * view state (filters, collapsed rows, sorting, refresh interval) kept apart so it survives.
+ */
+import type { ProcessesChanged, ProcessList, ProcessRow } from '../../../electron/common/api-types'
+import { AppError, type AppErrorData } from '../../../electron/common/errors'
+import type { SliceCreator } from './types'
+
+export interface SortState {
+  id: string
+  desc: boolean
+}
+
+export interface ProcessesSlice {
+  list: ProcessList | null
+  listError: AppErrorData | null
+  loading: boolean
+  /** How long the last refresh took to apply in the store (ms), for the status bar. */
+  lastApplyMs: number | null
+  search: string
+  mineOnly: boolean
+  freezableOnly: boolean
+  hideKernel: boolean
+  /** Row ids the user collapsed; every other parent is expanded. */
+  collapsed: Record<string, boolean>
+  sorting: SortState[]
+  paused: boolean
+  intervalMs: number
+  refresh(): Promise<void>
+  applyChanges(c: ProcessesChanged): void
+  setSearch(s: string): void
+  setFilter(k: 'mineOnly' | 'freezableOnly' | 'hideKernel', v: boolean): void
+  toggleCollapsed(id: string, collapsed?: boolean): void
+  setCollapsedMany(collapse: string[], expand: string[]): void
+  collapseAll(ids: string[]): void
+  expandAll(): void
+  setSorting(s: SortState[]): void
+  setPaused(p: boolean): void
+  setIntervalMs(ms: number): void
+}
+
+/** Errors as data for the UI (keeps the code, why and remedy). */
+export function errorData(err: unknown): AppErrorData {
+  if (err instanceof AppError) return err.toJSON()
+  return { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) }
+}
+
+export const createProcessesSlice: SliceCreator<ProcessesSlice> = (api) => (set, get) => ({
+  list: null,
+  listError: null,
+  loading: false,
+  lastApplyMs: null,
+  search: '',
+  mineOnly: false,
+  freezableOnly: false,
+  hideKernel: true,
+  collapsed: {},
+  sorting: [],
+  paused: false,
+  intervalMs: 3000,
+  async refresh() {
+    if (get().loading) return
+    set({ loading: true })
+    try {
+      const list = await api['processes.list']()
+      const t0 = performance.now()
+      set({ list, listError: null, loading: false })
+      set({ lastApplyMs: performance.now() - t0 })
+      get().onProcessesReplaced(list.rows)
+    } catch (err) {
+      set({ listError: errorData(err), loading: false })
+    }
+  },
+  applyChanges(c) {
+    const list = get().list
+    if (!list) return
+    const removed = new Set(c.removed)
+    const up = new Map(c.upserted.map((r) => [r.pid, r]))
+    const rows: ProcessRow[] = []
+    for (const r of list.rows) {
+      if (removed.has(r.pid)) continue
+      const n = up.get(r.pid)
+      rows.push(n ?? r)
+      up.delete(r.pid)
+    }
+    rows.push(...up.values())
+    set({ list: { ...list, takenAt: c.takenAt, rows } })
+    get().onProcessesReplaced(rows)
+  },
+  setSearch: (search) => set({ search }),
+  setFilter: (k, v) => set({ [k]: v } as Pick<ProcessesSlice, typeof k>),
+  toggleCollapsed(id, collapsed) {
+    const cur = get().collapsed
+    const next = collapsed ?? !cur[id]
+    const copy = { ...cur }
+    if (next) copy[id] = true
+    else delete copy[id]
+    set({ collapsed: copy })
+  },
+  setCollapsedMany(collapse, expand) {
+    if (collapse.length === 0 && expand.length === 0) return
+    const copy = { ...get().collapsed }
+    for (const id of collapse) copy[id] = true
+    for (const id of expand) delete copy[id]
+    set({ collapsed: copy })
+  },
+  collapseAll: (ids) => set({ collapsed: Object.fromEntries(ids.map((id) => [id, true])) }),
+  expandAll: () => set({ collapsed: {} }),
+  setSorting: (sorting) => set({ sorting }),
+  setPaused: (paused) => set({ paused }),
+  setIntervalMs: (intervalMs) => set({ intervalMs })
+})

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest'
+
+import { syntheticRows } from '../../e2e/support/fake-handlers'
+import { makeStore } from './helpers'
+
+describe('store slices over a fake API', () => {
+  it('starts empty and fills on refresh', async () => {
+    const { store } = makeStore([])
+    expect(store.getState().list).toBeNull()
+    await store.getState().refresh()
+    expect(store.getState().list?.rows).toEqual([])
+    expect(store.getState().listError).toBeNull()
+  })
+
+  it('keeps 5 000 rows and replaces them wholesale on refresh', async () => {
+    const { store, backend } = makeStore(syntheticRows(5000))
+    await store.getState().refresh()
+    const first = store.getState().list
+    expect(first?.rows).toHaveLength(5000)
+    backend.setRows(syntheticRows(4990))
+    await store.getState().refresh()
+    expect(store.getState().list).not.toBe(first)
+    expect(store.getState().list?.rows).toHaveLength(4990)
+  })
+
+  it('keeps the error as data with its code and keeps the last good list', async () => {
+    const { store, backend } = makeStore(syntheticRows(10))
+    await store.getState().refresh()
+    backend.failList({ code: 'PERMISSION_DENIED', message: 'no', why: 'because', remedy: 'sudo' })
+    await store.getState().refresh()
+    expect(store.getState().listError).toMatchObject({ code: 'PERMISSION_DENIED', why: 'because' })
+    expect(store.getState().list?.rows).toHaveLength(10)
+    backend.failList(null)
+    await store.getState().refresh()
+    expect(store.getState().listError).toBeNull()
+  })
+
+  it('marks a selected process that vanished and keeps its details', async () => {
+    const rows = syntheticRows(20)
+    const { store, backend } = makeStore(rows)
+    await store.getState().refresh()
+    store.getState().select(7)
+    await store.getState().loadDetails()
+    expect(store.getState().details?.process.pid).toBe(7)
+    backend.setRows(rows.filter((r) => r.pid !== 7))
+    await store.getState().refresh()
+    expect(store.getState().vanished).toBe(true)
+    expect(store.getState().details?.process.pid).toBe(7)
+    await store.getState().loadDetails()
+    expect(store.getState().detailsError?.code).toBe('NO_SUCH_PROCESS')
+  })
+
+  it('applies change sets (upserts and removals)', async () => {
+    const rows = syntheticRows(5)
+    const { store } = makeStore(rows)
+    await store.getState().refresh()
+    const changed = { ...rows[1]!, name: 'renamed' }
+    store.getState().applyChanges({ takenAt: 'now', upserted: [changed], removed: [3] })
+    const after = store.getState().list!.rows
+    expect(after.map((r) => r.pid)).toEqual([1, 2, 4, 5])
+    expect(after[1]!.name).toBe('renamed')
+  })
+
+  it('keeps collapsed rows across refreshes', async () => {
+    const { store } = makeStore(syntheticRows(50))
+    await store.getState().refresh()
+    store.getState().toggleCollapsed('1:200', true)
+    await store.getState().refresh()
+    expect(store.getState().collapsed).toEqual({ '1:200': true })
+  })
+})
