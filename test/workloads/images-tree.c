@@ -5,8 +5,9 @@
  * socketpair with queued bytes, a bound unix DGRAM socket, a TCP listener + an established
  * loopback pair with 11 unread bytes, an IPv6 listener, a UDP socket, a memfd, eventfd(42), epoll,
  * inotify, signalfd, timerfd, a pty pair, a worker thread "img-worker", groups [5, 27], a SIGSTOP'd
- * child and a zombie child (exit 7). Prints "ready PID tcp=PORT v6=PORT" then puts /dev/null on
- * stdio and waits; it is a session leader with no terminal so criu needs no --shell-job.
+ * child and a zombie child (exit 7). SIGUSR2 reaps the zombie; SIGTERM ends the whole tree.
+ * Prints "ready PID tcp=PORT v6=PORT stopped=PID zombie=PID", puts /dev/null
+ * on stdio and waits. It is a session leader with no terminal: criu needs no --shell-job.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -41,6 +42,23 @@ static void *worker(void *arg) {
   prctl(PR_SET_NAME, "img-worker");
   for (;;) pause();
   return NULL;
+}
+
+static pid_t stopped_child, zombie_child;
+
+/* SIGUSR2: reap the zombie (so a second dump has none: crit x fds/mems cannot read zombies). */
+static void on_usr2(int sig) {
+  (void)sig;
+  waitpid(zombie_child, NULL, 0);
+}
+
+/* SIGTERM: take the children along and leave nothing unreaped. */
+static void on_term(int sig) {
+  (void)sig;
+  kill(stopped_child, SIGKILL);
+  waitpid(stopped_child, NULL, 0);
+  waitpid(zombie_child, NULL, WNOHANG);
+  _exit(0);
 }
 
 static char path_buf[4096];
@@ -144,15 +162,24 @@ int main(int argc, char **argv) {
   pthread_t th;
   pthread_create(&th, NULL, worker, NULL);
 
+  signal(SIGUSR2, on_usr2);
+  signal(SIGTERM, on_term);
   pid_t stopped = fork();
   if (stopped == 0) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+    int null_fd = open("/dev/null", O_RDWR); /* drop the test's stdout socket */
+    dup2(null_fd, 0);
+    dup2(null_fd, 1);
+    dup2(null_fd, 2);
+    close(null_fd);
     raise(SIGSTOP);
     for (;;) pause();
   }
   pid_t zombie = fork();
   if (zombie == 0) _exit(7);
+  stopped_child = stopped;
+  zombie_child = zombie;
   int st;
   waitpid(stopped, &st, WUNTRACED);
   waitid(P_PID, zombie, NULL, WEXITED | WNOWAIT); /* wait until it is a zombie, keep it */
