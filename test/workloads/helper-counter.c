@@ -1,0 +1,51 @@
+/*
+ * In-memory state for the polkit helper tests: a counter that only lives in memory, written to a
+ * state file every 20 ms (the file is output only; the value is never read back). After a
+ * restore the count continues from where it was, which proves the memory came back.
+ *
+ * usage: helper-counter STATEFILE [THREADS]
+ * Prints "ready PID", then becomes a session leader with stdio on /dev/null (so CRIU needs no
+ * --shell-job and no external pipe is cut).
+ */
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void *idle(void *arg) {
+  (void)arg;
+  for (;;) pause();
+  return NULL;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) return 2;
+  int threads = argc > 2 ? atoi(argv[2]) : 0;
+  for (int i = 0; i < threads; i++) {
+    pthread_t t;
+    pthread_create(&t, NULL, idle, NULL);
+  }
+  setsid();
+  printf("ready %d\n", getpid());
+  fflush(stdout);
+  int null = open("/dev/null", O_RDWR);
+  dup2(null, 0);
+  dup2(null, 1);
+  dup2(null, 2);
+  for (int fd = 3; fd < 1024; fd++) close(fd);
+  volatile unsigned long counter = 0;
+  char buf[32];
+  for (;;) {
+    counter++;
+    int fd = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0) {
+      int n = snprintf(buf, sizeof buf, "%lu\n", counter);
+      if (write(fd, buf, n) < 0) {
+      }
+      close(fd);
+    }
+    usleep(20000);
+  }
+}
