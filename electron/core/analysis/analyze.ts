@@ -55,6 +55,7 @@ function analyzeIndexed(
     tree,
     treePids: new Set(tree.map((p) => p.pid)),
     byPid: index.byPid,
+    locksByFile: index.locksByFile,
     context,
     selfPid: scan.selfPid,
     ssAvailable: scan.ssAvailable
@@ -90,10 +91,18 @@ export function analyze(scan: ScanResult, pid: number, ctx: AnalysisContext): An
   return analyzeIndexed(scan, index, root, ctx)
 }
 
-/** Analyses the tree of every process of the scan (indexes are built once). */
-export function analyzeAll(scan: ScanResult, ctx: AnalysisContext): Map<number, Analysis> {
+/**
+ * Analyses the tree of every process of the scan, or of the given pids only (unknown pids are
+ * left out). The indexes are built once for all of them.
+ */
+export function analyzeAll(
+  scan: ScanResult,
+  ctx: AnalysisContext,
+  pids?: Iterable<number>
+): Map<number, Analysis> {
   const index = indexScan(scan)
   const result = new Map<number, Analysis>()
-  for (const p of scan.processes) result.set(p.pid, analyzeIndexed(scan, index, p, ctx))
+  const roots = pids ? [...pids].flatMap((pid) => index.byPid.get(pid) ?? []) : scan.processes
+  for (const p of roots) result.set(p.pid, analyzeIndexed(scan, index, p, ctx))
   return result
 }

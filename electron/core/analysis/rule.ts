@@ -4,6 +4,7 @@
  */
 import type { Finding, ProcessInfo } from '../../common/model'
 import type { AnalysisContext } from './context'
+import type { HeldLock } from './tree'
 
 export interface RuleContext {
   /** The process the user wants to freeze. */
@@ -17,6 +18,8 @@ export interface RuleContext {
   context: AnalysisContext
   /** Icebox's own pid. */
   selfPid: number
+  /** Every lock of the scan by "dev:inode" (see lockKey), to find holders outside the tree. */
+  locksByFile: ReadonlyMap<string, HeldLock[]>
   /** Whether `ss` resolved unix socket peers during the scan. */
   ssAvailable: boolean
 }

@@ -1,26 +1,45 @@
 /**
  * The process tree CRIU takes: a process and all its descendants, found through ppid.
  */
-import type { ProcessInfo, ScanResult } from '../../common/model'
+import type { FileLock, ProcessInfo, ScanResult } from '../../common/model'
+
+/** A lock and the process holding it. */
+export interface HeldLock {
+  pid: number
+  lock: FileLock
+}
 
 /** Indexes of a scan, built once and shared by every analysis of it. */
 export interface ScanIndex {
   byPid: Map<number, ProcessInfo>
   childrenOf: Map<number, ProcessInfo[]>
+  /** Every lock of the scan by "dev:inode" of the locked file. */
+  locksByFile: Map<string, HeldLock[]>
+}
+
+/** The key of a locked file in `locksByFile`. */
+export function lockKey(lock: FileLock): string {
+  return `${lock.dev}:${lock.inode}`
 }
 
 /** Builds the pid and parent indexes of a scan in one pass. */
 export function indexScan(scan: ScanResult): ScanIndex {
   const byPid = new Map<number, ProcessInfo>()
   const childrenOf = new Map<number, ProcessInfo[]>()
+  const locksByFile = new Map<string, HeldLock[]>()
   for (const p of scan.processes) {
     byPid.set(p.pid, p)
+    for (const lock of p.locks) {
+      const held = locksByFile.get(lockKey(lock))
+      if (held) held.push({ pid: p.pid, lock })
+      else locksByFile.set(lockKey(lock), [{ pid: p.pid, lock }])
+    }
     if (p.ppid === p.pid) continue
     const siblings = childrenOf.get(p.ppid)
     if (siblings) siblings.push(p)
     else childrenOf.set(p.ppid, [p])
   }
-  return { byPid, childrenOf }
+  return { byPid, childrenOf, locksByFile }
 }
 
 /** The root and its descendants, breadth first (the root comes first). */

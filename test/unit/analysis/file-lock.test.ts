@@ -37,3 +37,15 @@ describe('file-lock rule', () => {
     )
   })
 })
+
+describe('file-lock rule with outside holders', () => {
+  it('names a process outside the tree that locks the same file', () => {
+    const inside = proc(100, { locks: [lock({ kind: 'POSIX', access: 'READ' })] })
+    const outside = proc(200, { locks: [lock({ kind: 'POSIX', access: 'READ', fd: 7 })] })
+    const [f] = findingsWithId([inside, outside], 100, 'file-lock')
+    expect(f!.evidence).toEqual([
+      'fd 3: POSIX READ lock on /tmp/lockfile, also locked by 200 (proc200)'
+    ])
+    expect(f!.message).toMatch(/a process outside the tree locks the same file/)
+  })
+})

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { findingsWithId, proc } from './builders'
+import { device, findingsWithId, proc, withFds } from './builders'
 
 describe('tty rule', () => {
   it('needs --shell-job when the root has a controlling terminal', () => {
@@ -21,5 +21,20 @@ describe('tty rule', () => {
     const root = proc(100)
     const child = proc(101, { ppid: 100, sid: 100 })
     expect(findingsWithId([root, child], 100, 'tty')).toEqual([])
+  })
+})
+
+describe('tty rule with terminal fds', () => {
+  it('needs --shell-job for a pty slave whose master is outside the tree', () => {
+    const p = proc(100, { fds: [device(0, '/dev/pts/4', 136, 4), device(1, '/dev/null', 1, 3)] })
+    const [f] = findingsWithId([p], 100, 'tty')
+    expect(f).toMatchObject({ option: '--shell-job', evidence: ['pid 100 fd 0: /dev/pts/4'] })
+  })
+
+  it('says nothing when the tree holds the master too', () => {
+    const p = proc(100, {
+      fds: withFds(device(3, '/dev/ptmx', 5, 2), device(4, '/dev/pts/4', 136, 4))
+    })
+    expect(findingsWithId([p], 100, 'tty')).toEqual([])
   })
 })

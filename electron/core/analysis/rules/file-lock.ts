@@ -1,12 +1,23 @@
 import type { FileLock, Finding } from '../../../common/model'
 import { procLabel } from '../describe'
-import type { Rule } from '../rule'
+import type { Rule, RuleContext } from '../rule'
+import { lockKey } from '../tree'
 
 function describeLock(l: FileLock): string {
   const where = l.path ?? `device ${l.dev} inode ${l.inode}`
   const fd = l.fd === null ? '' : `fd ${l.fd}: `
   const range = l.start === '0' && l.end === 'EOF' ? '' : ` bytes ${l.start}-${l.end}`
   return `${fd}${l.kind} ${l.access} lock on ${where}${range}`
+}
+
+/** Processes outside the tree that lock the same file (they contend for it while frozen). */
+function outsideHolders(l: FileLock, ctx: RuleContext): string[] {
+  const held = ctx.locksByFile.get(lockKey(l)) ?? []
+  const pids = [...new Set(held.map((h) => h.pid).filter((pid) => !ctx.treePids.has(pid)))]
+  return pids.map((pid) => {
+    const p = ctx.byPid.get(pid)
+    return p ? procLabel(p) : String(pid)
+  })
 }
 
 /**
@@ -18,18 +29,31 @@ export const fileLockRule: Rule = (ctx) => {
   const findings: Finding[] = []
   for (const p of ctx.tree) {
     if (p.locks.length === 0) continue
+    const evidence: string[] = []
+    let contended = false
+    for (const l of p.locks) {
+      const others = outsideHolders(l, ctx)
+      if (others.length > 0) contended = true
+      evidence.push(
+        describeLock(l) + (others.length > 0 ? `, also locked by ${others.join(', ')}` : '')
+      )
+    }
+    const count = p.locks.length === 1 ? 'a file lock' : `${p.locks.length} file locks`
     findings.push({
       id: 'file-lock',
       severity: 'needs-option',
       pid: p.pid,
       option: '--file-locks',
       message:
-        `Process ${procLabel(p)} holds ${p.locks.length === 1 ? 'a file lock' : `${p.locks.length} file locks`}. ` +
-        `CRIU saves locks only with --file-locks (and must restore with it too). While the ` +
-        `process is frozen the lock is released, so another program may take it; CRIU cannot ` +
-        `know about such outside users, which makes this safe only when no process outside ` +
-        `the frozen tree uses the same file.`,
-      evidence: p.locks.map(describeLock)
+        `Process ${procLabel(p)} holds ${count}. CRIU saves locks only with --file-locks (and ` +
+        `must restore with it too). CRIU cannot know about other programs that use the same ` +
+        `file: while the process is frozen its lock is gone and they may take it, so this is ` +
+        `safe only when no process outside the frozen tree uses the lock.` +
+        (contended
+          ? ' Here a process outside the tree locks the same file: restore may fail or the ' +
+            'files may be changed behind the program’s back.'
+          : ''),
+      evidence
     })
   }
   return findings
