@@ -20,6 +20,7 @@ import type {
   SnapshotRow,
   SystemInfo
 } from './api-types'
+import type { CommandId } from './api-commands'
 import type { AppErrorData } from './errors'
 import type { EventName, MethodName } from './names'
 
@@ -91,7 +92,9 @@ export const contract = {
   events: {
     'job.progress': out<JobProgress>(),
     'job.finished': out<JobFinished>(),
-    'processes.changed': out<ProcessesChanged>()
+    'processes.changed': out<ProcessesChanged>(),
+    /** Electron's app menu asks the renderer to run a command (see api-commands.ts). */
+    'ui.command': out<{ id: CommandId }>()
   }
 } satisfies {
   methods: Record<MethodName, { input: z.ZodType; output: Out<unknown> }>

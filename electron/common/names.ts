@@ -27,7 +27,12 @@ export const METHOD_NAMES = [
 ] as const
 
 /** Every event the core pushes to the UI. */
-export const EVENT_NAMES = ['job.progress', 'job.finished', 'processes.changed'] as const
+export const EVENT_NAMES = [
+  'job.progress',
+  'job.finished',
+  'processes.changed',
+  'ui.command'
+] as const
 
 export type MethodName = (typeof METHOD_NAMES)[number]
 export type EventName = (typeof EVENT_NAMES)[number]

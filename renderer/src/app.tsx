@@ -1,6 +1,7 @@
 /** The shell: view switcher, the active view, the Freeze dialog, keyboard shortcuts. */
 import { useEffect, type ReactNode } from 'react'
 
+import type { Api } from '../../electron/common/contract'
 import { command } from './commands/commands'
 import { FreezeDialog } from './features/freeze/freeze-dialog'
 import { ProcessesView } from './features/processes/processes-view'
@@ -62,10 +63,23 @@ function useShortcuts(store: AppStore): void {
   }, [store])
 }
 
-export function App(props: { store: AppStore }): ReactNode {
+/** Runs commands sent by Electron's app menu, with the same enabled checks as the toolbar. */
+function useMenuCommands(store: AppStore, api: Api | undefined): void {
+  useEffect(() => {
+    if (!api) return
+    return api.subscribe('ui.command', ({ id }) => {
+      const s = store.getState()
+      const c = command(id)
+      if (c.enabled(s) === true) c.run(s, { allParentIds: () => [] })
+    })
+  }, [store, api])
+}
+
+export function App(props: { store: AppStore; api?: Api }): ReactNode {
   const view = useAppStore((s) => s.view)
   const setView = useAppStore((s) => s.setView)
   useShortcuts(props.store)
+  useMenuCommands(props.store, props.api)
   return (
     <div className="app">
       <nav className="topbar" aria-label="Views">

@@ -13,7 +13,8 @@ let store: ReturnType<typeof createAppStore> | null = null
 const transport = pickTransport((url) =>
   createWsTransport(url, (connected) => store?.getState().setConnected(connected))
 )
-store = createAppStore(createApi(transport))
+const api = createApi(transport)
+store = createAppStore(api)
 void store.getState().refresh()
 
 const root = document.getElementById('root')
@@ -21,7 +22,7 @@ if (root) {
   createRoot(root).render(
     <StrictMode>
       <StoreProvider store={store}>
-        <App store={store} />
+        <App store={store} api={api} />
       </StoreProvider>
     </StrictMode>
   )

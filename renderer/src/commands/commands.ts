@@ -2,16 +2,14 @@
  * Every user action defined once, with when it is enabled (and why not), so the toolbar, the
  * right-click menu, keyboard shortcuts and Electron's app menu all show the same thing.
  */
+import { COMMAND_INFO, type CommandId } from '../../../electron/common/api-commands'
 import type { AppState } from '../store/types'
 
-export type CommandId =
-  | 'freeze'
-  | 'details'
-  | 'refresh'
-  | 'toggle-pause'
-  | 'expand-all'
-  | 'collapse-all'
-  | 'show-snapshots'
+export type { CommandId }
+
+function labelOf(id: CommandId): string {
+  return COMMAND_INFO.find((c) => c.id === id)?.label ?? id
+}
 
 export interface Command {
   id: CommandId
@@ -30,7 +28,7 @@ function selectedRow(s: AppState) {
 export const COMMANDS: Command[] = [
   {
     id: 'freeze',
-    label: () => 'Freeze and save… (criu dump)',
+    label: () => labelOf('freeze'),
     shortcut: 'Ctrl+S',
     enabled(s) {
       const row = selectedRow(s)
@@ -46,13 +44,13 @@ export const COMMANDS: Command[] = [
   },
   {
     id: 'details',
-    label: () => 'Refresh details',
+    label: () => labelOf('details'),
     enabled: (s) => (s.selectedPid !== null ? true : 'Select a process first.'),
     run: (s) => void s.loadDetails()
   },
   {
     id: 'refresh',
-    label: () => 'Refresh now',
+    label: () => labelOf('refresh'),
     shortcut: 'F5',
     enabled: () => true,
     run: (s) => void s.refresh()
@@ -66,19 +64,19 @@ export const COMMANDS: Command[] = [
   },
   {
     id: 'expand-all',
-    label: () => 'Expand all',
+    label: () => labelOf('expand-all'),
     enabled: () => true,
     run: (s) => s.expandAll()
   },
   {
     id: 'collapse-all',
-    label: () => 'Collapse all',
+    label: () => labelOf('collapse-all'),
     enabled: () => true,
     run: (s, x) => s.collapseAll(x.allParentIds())
   },
   {
     id: 'show-snapshots',
-    label: () => 'Show snapshots',
+    label: () => labelOf('show-snapshots'),
     enabled: () => true,
     run: (s) => {
       s.setView('snapshots')
