@@ -7,7 +7,6 @@
 import { randomBytes } from 'node:crypto'
 import {
   chmodSync,
-  copyFileSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -219,10 +218,11 @@ export function openStore(root: string = defaultStoreRoot()): SnapshotStore {
       const f = failedDir(record.id)
       ensureDir(join(root, FAILED_DIR), 0o700)
       ensureDir(f, 0o700)
+      // Move (not copy) the log and free the images first: the failure may be a full disk.
       const log = join(t, 'dump.log')
-      if (existsSync(log)) copyFileSync(log, join(f, 'dump.log'))
-      writeFileAtomic(join(f, FAILURE_NAME), JSON.stringify(record, null, 2) + '\n')
+      if (existsSync(log)) renameSync(log, join(f, 'dump.log'))
       rmSync(t, { recursive: true, force: true })
+      writeFileAtomic(join(f, FAILURE_NAME), JSON.stringify(record, null, 2) + '\n')
       return f
     },
     listFailed() {

@@ -1,0 +1,103 @@
+/**
+ * `icebox doctor [--json]`: what Icebox needs and what it found — criu path, version and
+ * `criu check`, features, kernel, network lock, the store and the privilege path.
+ */
+import { statfsSync } from 'node:fs'
+import { release } from 'node:os'
+
+import type { Command } from 'commander'
+
+import { toErrorData, type AppErrorData } from '../../common/errors'
+import { FEATURES, probeCriu, type CriuProbe } from '../../core/criu/probe'
+import { choosePrivilegePath } from '../../core/privilege/path'
+import { formatBytes, storeFrom } from './snapshots'
+
+export interface DoctorReport {
+  criu: CriuProbe | null
+  criuError: AppErrorData | null
+  kernel: string
+  store: {
+    root: string
+    ok: boolean
+    freeBytes: number | null
+    snapshots: number
+    error: string | null
+  }
+  privilege: 'root' | 'helper'
+}
+
+export async function doctorReport(storeDir?: string): Promise<DoctorReport> {
+  let criu: CriuProbe | null = null
+  let criuError: AppErrorData | null = null
+  try {
+    criu = await probeCriu()
+  } catch (err) {
+    criuError = toErrorData(err)
+  }
+  let store: DoctorReport['store']
+  try {
+    const s = storeFrom(storeDir === undefined ? {} : { store: storeDir })
+    const fs = statfsSync(s.root)
+    store = {
+      root: s.root,
+      ok: true,
+      freeBytes: fs.bavail * fs.bsize,
+      snapshots: s.list().length,
+      error: null
+    }
+  } catch (err) {
+    store = {
+      root: storeDir ?? '',
+      ok: false,
+      freeBytes: null,
+      snapshots: 0,
+      error: toErrorData(err).message
+    }
+  }
+  return { criu, criuError, kernel: release(), store, privilege: choosePrivilegePath() }
+}
+
+const mark = (ok: boolean): string => (ok ? 'ok  ' : 'FAIL')
+
+function print(r: DoctorReport): void {
+  const out: string[] = []
+  if (r.criu) {
+    out.push(`${mark(true)} criu ${r.criu.version} at ${r.criu.path}`)
+    out.push(`${mark(r.criu.checkOk)} criu check${r.criu.checkOk ? ': looks good' : ''}`)
+    if (!r.criu.checkOk) out.push(...r.criu.checkOutput.split('\n').map((l) => `       ${l}`))
+    const lock = r.criu.networkLock
+    out.push(
+      `${mark(lock.preferred !== null)} network lock: ${lock.preferred ?? 'none'} (nftables ${lock.nftables ? 'yes' : 'no'}, iptables ${lock.iptables ? 'yes' : 'no'})`
+    )
+    for (const [name, what] of Object.entries(FEATURES)) {
+      out.push(`${r.criu.features[name] ? 'yes ' : 'no  '} ${name}: ${what}`)
+    }
+  } else if (r.criuError) {
+    out.push(`FAIL ${r.criuError.message}`)
+    if (r.criuError.remedy) out.push(`     what to do: ${r.criuError.remedy}`)
+  }
+  out.push(`info kernel ${r.kernel}`)
+  out.push(
+    r.store.ok
+      ? `${mark(true)} store ${r.store.root}: ${r.store.snapshots} snapshot(s), ${formatBytes(r.store.freeBytes ?? 0)} free`
+      : `FAIL store ${r.store.root}: ${r.store.error ?? ''}`
+  )
+  out.push(
+    `info privilege: ${r.privilege === 'root' ? 'running as root, criu runs directly' : 'criu runs through the Icebox helper (pkexec)'}`
+  )
+  process.stdout.write(out.join('\n') + '\n')
+}
+
+export function registerDoctor(program: Command): void {
+  program
+    .command('doctor')
+    .description('Check CRIU, the kernel, the network lock, the store and the privilege path')
+    .option('--store <dir>', 'snapshot store directory')
+    .option('--json', 'print the report as JSON')
+    .action(async (opts: { store?: string; json?: boolean }) => {
+      const r = await doctorReport(opts.store)
+      if (opts.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n')
+      else print(r)
+      if (!r.criu || !r.criu.checkOk || !r.store.ok) process.exitCode = 1
+    })
+}

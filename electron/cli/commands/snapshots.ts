@@ -1,0 +1,115 @@
+/**
+ * `icebox snapshots [--json] [--failed] [--store DIR]`: the snapshots in the store (newest
+ * first), or the failed dumps with where their logs are. `--json` prints the manifests.
+ */
+import type { Command } from 'commander'
+
+import type { FailureRecord, Manifest } from '../../common/snapshot'
+import { openStore, type SnapshotStore } from '../../core/snapshots/store'
+
+/** The store named by --store, else ICEBOX_STORE, else the system store of this user. */
+export function storeFrom(opts: { store?: string }): SnapshotStore {
+  return openStore(opts.store)
+}
+
+/** 1536 → "1.5 KiB". */
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
+  let v = n
+  let i = 0
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024
+    i++
+  }
+  return i === 0 ? `${v} B` : `${v.toFixed(1)} ${units[i]}`
+}
+
+/** Strips control characters from untrusted text before it reaches a terminal. */
+export function safeText(s: string, max = 60): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean
+}
+
+/** Short list of the flags a snapshot was made with. */
+export function flagSummary(m: Manifest): string {
+  const f = m.flags
+  const out: string[] = []
+  if (f.shellJob) out.push('-j')
+  if (f.fileLocks) out.push('-l')
+  if (f.extUnixSk) out.push('ext-unix-sk')
+  if (f.tcp) out.push(`tcp-${f.tcp}`)
+  if (f.leaveRunning) out.push('kept-running')
+  return out.join(',') || '-'
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? []
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd()
+    )
+    .join('\n')
+}
+
+function printSnapshots(list: Manifest[]): void {
+  if (list.length === 0) {
+    process.stdout.write('No snapshots yet. Freeze a process with `icebox freeze PID`.\n')
+    return
+  }
+  const rows = [['ID', 'NAME', 'CREATED', 'PID', 'SIZE', 'FLAGS', 'RESTORES']]
+  for (const m of list) {
+    const ok = m.restores.filter((r) => r.ok).length
+    rows.push([
+      m.id,
+      safeText(m.name, 24),
+      m.createdAt.replace('T', ' ').slice(0, 19),
+      String(m.source.pid),
+      formatBytes(m.sizes.total),
+      flagSummary(m),
+      String(ok)
+    ])
+  }
+  process.stdout.write(table(rows) + '\n')
+}
+
+function printFailed(list: FailureRecord[], store: SnapshotStore): void {
+  if (list.length === 0) {
+    process.stdout.write('No failed freezes.\n')
+    return
+  }
+  for (const r of list) {
+    process.stdout.write(
+      `${r.id}  ${r.createdAt.replace('T', ' ').slice(0, 19)}  pid ${r.pid} (${safeText(r.sourceName, 24)})\n` +
+        `  ${safeText(r.error.message, 200)}\n` +
+        `  log: ${store.failedDir(r.id)}/dump.log\n`
+    )
+  }
+}
+
+export function registerSnapshots(program: Command): void {
+  program
+    .command('snapshots')
+    .description('List the snapshots in the store (or the failed freezes with --failed)')
+    .option('--json', 'print the manifests as JSON')
+    .option('--failed', 'list failed freezes and where their logs are')
+    .option(
+      '--store <dir>',
+      'snapshot store directory (default: ICEBOX_STORE or /var/lib/icebox/images/UID)'
+    )
+    .action((opts: { json?: boolean; failed?: boolean; store?: string }) => {
+      const store = storeFrom(opts)
+      if (opts.failed) {
+        const list = store.listFailed()
+        if (opts.json) process.stdout.write(JSON.stringify(list, null, 2) + '\n')
+        else printFailed(list, store)
+        return
+      }
+      const list = store.list()
+      if (opts.json) process.stdout.write(JSON.stringify(list, null, 2) + '\n')
+      else printSnapshots(list)
+    })
+}
