@@ -1,0 +1,126 @@
+/**
+ * Joins what each process holds with what the others hold: pipes and FIFOs by inode, unix
+ * sockets by `ss`'s peer inode, inet/netlink/packet sockets with their /proc/net rows, and
+ * /proc/locks entries with the process and file they belong to.
+ */
+import type { FileLock, PeerRef, PipeFd, ProcessInfo, SocketFd } from '../../common/model'
+import type { FdScan } from './fds'
+import type { LockLine } from './parse-locks'
+import type { NetSocket } from './parse-net'
+import type { SsUnixEntry } from './parse-ss'
+
+/**
+ * Above this many holders a pipe or socket's peer list is one array shared by every fd (and it
+ * then includes the fd's own process): a pipe inherited by thousands of processes would
+ * otherwise cost a quadratic number of PeerRefs. Consumers compare peers with a set of pids
+ * anyway, so the extra entry is harmless.
+ */
+export const SHARED_PEERS_LIMIT = 32
+
+/** One process's part in the join. */
+export interface Joinable {
+  info: ProcessInfo
+  fdScan: FdScan
+  /** Socket rows of the process's network namespace. */
+  net: Map<number, NetSocket>
+  /** Whether `ss` looked at this process's network namespace. */
+  ssSeesNamespace: boolean
+}
+
+type Holders = Map<number | string, PeerRef[]>
+
+function addHolder(map: Holders, key: number | string, peer: PeerRef): void {
+  const list = map.get(key)
+  if (!list) map.set(key, [peer])
+  else if (list[list.length - 1]!.pid !== peer.pid) list.push(peer)
+}
+
+function peersExcept(list: PeerRef[] | undefined, pid: number): PeerRef[] {
+  if (!list) return []
+  if (list.length > SHARED_PEERS_LIMIT) return list
+  return list.filter((p) => p.pid !== pid)
+}
+
+/** Fills pipe peers, socket rows and unix peers in place. */
+export function joinPeers(procs: Joinable[], ss: Map<number, SsUnixEntry> | null): void {
+  const pipeHolders: Holders = new Map()
+  const fifoHolders: Holders = new Map()
+  const socketHolders: Holders = new Map()
+  for (const { info, fdScan } of procs) {
+    for (const p of fdScan.pipes) addHolder(pipeHolders, p.inode, peer(info, p))
+    for (const f of fdScan.fifos) addHolder(fifoHolders, f.key, peer(info, f.fd))
+    for (const s of fdScan.sockets) addHolder(socketHolders, s.inode, peer(info, s))
+  }
+  for (const { info, fdScan, net, ssSeesNamespace } of procs) {
+    for (const p of fdScan.pipes) p.peers = peersExcept(pipeHolders.get(p.inode), info.pid)
+    for (const f of fdScan.fifos) f.fd.peers = peersExcept(fifoHolders.get(f.key), info.pid)
+    for (const s of fdScan.sockets) {
+      const row = net.get(s.inode)
+      if (row) {
+        s.proto = row.proto
+        s.type = row.type
+        s.state = row.state
+        s.local = row.local
+        s.remote = row.remote
+      } else {
+        info.unreadable.push(
+          `fd ${s.fd}: socket ${s.inode} not in /proc/net (unbound or other family)`
+        )
+      }
+      if (s.proto !== 'unix' && row) continue
+      const entry = ss && ssSeesNamespace ? ss.get(s.inode) : undefined
+      if (!entry) continue
+      if (!row) {
+        // Created after /proc/net/unix was read but seen by `ss`.
+        s.proto = 'unix'
+      }
+      s.peerKnown = true
+      s.peerInode = entry.peerInode
+      if (entry.peerInode !== null) {
+        // Every process holding the peer socket, this one included (a socketpair kept whole).
+        s.peers = socketHolders.get(entry.peerInode) ?? []
+      }
+    }
+  }
+}
+
+function peer(info: ProcessInfo, fd: PipeFd | SocketFd): PeerRef {
+  return { pid: info.pid, name: info.name, fd: fd.fd }
+}
+
+function sameLock(a: FileLock, b: LockLine): boolean {
+  return (
+    a.kind === b.kind &&
+    a.dev === b.dev &&
+    a.inode === b.inode &&
+    a.start === b.start &&
+    a.end === b.end
+  )
+}
+
+/**
+ * Adds /proc/locks entries to the process whose pid they name, unless fdinfo already showed
+ * them. OFD locks (pid -1) and blocked waiters are only attributed through fdinfo.
+ */
+export function attributeLocks(procs: Joinable[], lines: LockLine[]): void {
+  const byPid = new Map<number, Joinable>()
+  for (const p of procs) byPid.set(p.info.pid, p)
+  for (const line of lines) {
+    if (line.blocked || line.pid <= 0) continue
+    const proc = byPid.get(line.pid)
+    if (!proc) continue
+    if (proc.info.locks.some((l) => sameLock(l, line))) continue
+    const file = proc.fdScan.fileIds.get(`${line.dev}:${line.inode}`)
+    proc.info.locks.push({
+      kind: line.kind,
+      mode: line.mode,
+      access: line.access,
+      dev: line.dev,
+      inode: line.inode,
+      start: line.start,
+      end: line.end,
+      fd: file?.fd ?? null,
+      path: file?.path ?? null
+    })
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * Reads one process from /proc into a ProcessInfo (fds classified, peers not joined yet).
+ * Returns null when the process vanished; access problems are recorded in `unreadable`.
+ */
+import type {
+  MappedDevice,
+  MapsSummary,
+  NamespaceKind,
+  NamespaceRef,
+  ProcessInfo
+} from '../../common/model'
+import { devMajor, devMinor } from './dev'
+import { readFds, type FdScan } from './fds'
+import { IoFailure, readLink, readText, statPath } from './io'
+import { parseCmdline } from './parse-cmdline'
+import { parseMaps } from './parse-maps'
+import { isKernelThread, parseStat } from './parse-stat'
+import { parseStatus } from './parse-status'
+import { ttyName } from './tty'
+
+export const NAMESPACE_KINDS: readonly NamespaceKind[] = ['pid', 'mnt', 'net', 'ipc', 'user']
+
+/** Per-scan context shared by every process read. */
+export interface ReadContext {
+  procRoot: string
+  bootTime: number
+  clkTck: number
+  pageSize: number
+  users: Map<number, string>
+  selfNs: Record<NamespaceKind, number | null>
+  /** Device path → rdev, so mapped devices are stat'ed once per scan. */
+  deviceCache: Map<string, MappedDevice | null>
+  readMaps: boolean
+}
+
+/** A process plus what the scan needs to join it with the others. */
+export interface ReadProcess {
+  info: ProcessInfo
+  fdScan: FdScan
+}
+
+/** "net:[4026531840]" → 4026531840. */
+export function namespaceInode(link: string): number | null {
+  const open = link.indexOf('[')
+  if (open < 0 || !link.endsWith(']')) return null
+  const n = Number(link.slice(open + 1, -1))
+  return Number.isSafeInteger(n) ? n : null
+}
+
+/** Namespace inodes of /proc/PID (or /proc/self). */
+export function readNamespaceInodes(
+  base: string,
+  unreadable?: string[]
+): Record<NamespaceKind, number | null> {
+  const out = { pid: null, mnt: null, net: null, ipc: null, user: null } as Record<
+    NamespaceKind,
+    number | null
+  >
+  let denied = false
+  for (const kind of NAMESPACE_KINDS) {
+    const link = readLink(`${base}/ns/${kind}`)
+    if (link instanceof IoFailure) {
+      if (link.reason === 'denied') denied = true
+      continue
+    }
+    out[kind] = namespaceInode(link)
+  }
+  if (denied && unreadable) unreadable.push('ns: permission denied')
+  return out
+}
+
+const DELETED = ' (deleted)'
+
+/** Reads /proc/PID; null when the process is gone (or its stat is not a stat line). */
+export function readProcess(pid: number, ctx: ReadContext): ReadProcess | null {
+  const base = `${ctx.procRoot}/${pid}`
+  const statText = readText(`${base}/stat`, true)
+  if (statText instanceof IoFailure) return null
+  const st = parseStat(statText)
+  if (!st) return null
+  const unreadable: string[] = []
+  const kernelThread = isKernelThread(st)
+
+  const statusText = readText(`${base}/status`, true)
+  if (statusText instanceof IoFailure && statusText.reason === 'gone') return null
+  const status = typeof statusText === 'string' ? parseStatus(statusText) : null
+  if (statusText instanceof IoFailure) unreadable.push(`status: ${statusText.describe()}`)
+
+  let uid = status?.uids?.[1] ?? -1
+  let gid = status?.gids?.[1] ?? -1
+  if (uid < 0) {
+    // /proc/PID is owned by the process's effective uid and gid.
+    const dirStat = statPath(base)
+    if (dirStat instanceof IoFailure) return null
+    uid = dirStat.uid
+    gid = dirStat.gid
+  }
+
+  const cmdText = kernelThread ? '' : readText(`${base}/cmdline`, true)
+  let cmdline: string[] = []
+  if (typeof cmdText === 'string') cmdline = parseCmdline(cmdText)
+  else if (cmdText.reason !== 'gone') unreadable.push(`cmdline: ${cmdText.describe()}`)
+
+  let exe: string | null = null
+  let exeDeleted = false
+  let cwd: string | null = null
+  if (!kernelThread) {
+    const exeLink = readLink(`${base}/exe`)
+    if (typeof exeLink === 'string') {
+      exeDeleted = exeLink.endsWith(DELETED)
+      exe = exeDeleted ? exeLink.slice(0, -DELETED.length) : exeLink
+    } else if (exeLink.reason === 'denied') unreadable.push('exe: permission denied')
+    const cwdLink = readLink(`${base}/cwd`)
+    if (typeof cwdLink === 'string') cwd = cwdLink
+    else if (cwdLink.reason === 'denied') unreadable.push('cwd: permission denied')
+  }
+
+  const nsInodes = readNamespaceInodes(base, unreadable)
+  const namespaces = {} as Record<NamespaceKind, NamespaceRef>
+  for (const kind of NAMESPACE_KINDS) {
+    const inode = nsInodes[kind]
+    namespaces[kind] = { inode, same: inode !== null && inode === ctx.selfNs[kind] }
+  }
+
+  const fdScan = readFds(base)
+  if (fdScan.gone && !kernelThread) {
+    // A zombie keeps /proc/PID but its fd directory may be gone; only a missing /proc/PID
+    // means the process exited.
+    if (statPath(base) instanceof IoFailure) return null
+  }
+  unreadable.push(...fdScan.unreadable)
+
+  let maps: MapsSummary | null = null
+  if (kernelThread) maps = { devices: [], sysvShm: false, uprobes: false, deletedFiles: [] }
+  else if (ctx.readMaps) maps = readMapsSummary(base, ctx, unreadable)
+
+  const ticksToMs = 1000 / ctx.clkTck
+  return {
+    info: {
+      pid,
+      ppid: st.ppid,
+      pgid: st.pgid,
+      sid: st.sid,
+      ttyNr: st.ttyNr,
+      tty: ttyName(st.ttyNr),
+      tpgid: st.tpgid,
+      name: st.comm,
+      cmdline,
+      exe,
+      exeDeleted,
+      cwd,
+      uid,
+      gid,
+      uids: status?.uids ?? null,
+      gids: status?.gids ?? null,
+      user: ctx.users.get(uid) ?? String(uid),
+      state: st.state,
+      threads: status?.threads ?? st.threads,
+      rssBytes: st.rssPages * ctx.pageSize,
+      cpuTimeMs: Math.round((st.utime + st.stime) * ticksToMs),
+      startTicks: st.startTicks,
+      startTime: new Date(ctx.bootTime * 1000 + st.startTicks * ticksToMs).toISOString(),
+      sessionLeader: st.sid === pid,
+      kernelThread,
+      tracerPid: status?.tracerPid ?? 0,
+      capPrm: nonZeroCaps(status?.capPrm ?? null),
+      capEff: nonZeroCaps(status?.capEff ?? null),
+      namespaces,
+      nspid: status?.nspid.length ? status.nspid : [pid],
+      fds: fdScan.fds.sort((a, b) => a.fd - b.fd),
+      locks: fdScan.locks,
+      maps,
+      unreadable
+    },
+    fdScan
+  }
+}
+
+function nonZeroCaps(hex: string | null): string | null {
+  return hex === null || /^0+$/.test(hex) ? null : hex
+}
+
+function readMapsSummary(base: string, ctx: ReadContext, unreadable: string[]): MapsSummary | null {
+  const text = readText(`${base}/maps`)
+  if (text instanceof IoFailure) {
+    if (text.reason !== 'gone') unreadable.push(`maps: ${text.describe()}`)
+    return null
+  }
+  const facts = parseMaps(text)
+  const devices: MappedDevice[] = []
+  for (const path of facts.devicePaths) {
+    let dev = ctx.deviceCache.get(path)
+    if (dev === undefined) {
+      const st = statPath(path)
+      dev = null
+      if (!(st instanceof IoFailure) && (st.isCharacterDevice() || st.isBlockDevice())) {
+        dev = { path, major: devMajor(st.rdev), minor: devMinor(st.rdev) }
+      }
+      ctx.deviceCache.set(path, dev)
+    }
+    if (dev) devices.push(dev)
+  }
+  return {
+    devices,
+    sysvShm: facts.sysvShm,
+    uprobes: facts.uprobes,
+    deletedFiles: facts.deletedFiles
+  }
+}

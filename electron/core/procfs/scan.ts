@@ -1,0 +1,96 @@
+/**
+ * The /proc scanner: every process with its fds classified and joined across processes, the
+ * way CRIU will see them. Synchronous by design (see docs/performance-baselines.md); never
+ * throws for a process that vanishes or cannot be read.
+ */
+import type { MappedDevice, ProcessInfo, ScanResult } from '../../common/model'
+import { IoFailure, listDir, readText } from './io'
+import { attributeLocks, joinPeers, type Joinable } from './join'
+import { loadNetTables } from './net-tables'
+import { parseLocks } from './parse-locks'
+import type { NetSocket } from './parse-net'
+import { readNamespaceInodes, readProcess, type ReadContext } from './read-process'
+import { readSsUnix } from './ss'
+import { readBootTime, unitFacts, userNames } from './system'
+
+export { readBootTime } from './system'
+
+/** What to scan and how. */
+export interface ScanOptions {
+  /** Root of procfs (tests point it at a copied tree); default "/proc". */
+  procRoot?: string
+  /** Only these pids (peers are then joined among them only); default every process. */
+  pids?: number[]
+  /** Path of `ss`; null to skip it (unix peers unknown); default "ss" from PATH. */
+  ssPath?: string | null
+  /** Read /proc/PID/maps (devices, SysV shm, uprobes, deleted mappings); default true. */
+  maps?: boolean
+}
+
+/** Numeric entries of the proc root, ascending. */
+function listPids(procRoot: string): number[] {
+  const names = listDir(procRoot)
+  if (names instanceof IoFailure) return []
+  const pids: number[] = []
+  for (const name of names) {
+    const c = name.charCodeAt(0)
+    if (c < 48 || c > 57) continue
+    const n = Number(name)
+    if (Number.isInteger(n) && n > 0) pids.push(n)
+  }
+  return pids.sort((a, b) => a - b)
+}
+
+/** Scans /proc. See ScanOptions; the result is JSON-safe. */
+export function scan(opts: ScanOptions = {}): ScanResult {
+  const started = performance.now()
+  const procRoot = opts.procRoot ?? '/proc'
+  const takenAt = new Date().toISOString()
+  const { clkTck, pageSize } = unitFacts()
+  const selfNs = readNamespaceInodes(`${procRoot}/self`)
+  const ctx: ReadContext = {
+    procRoot,
+    bootTime: readBootTime(procRoot),
+    clkTck,
+    pageSize,
+    users: userNames(),
+    selfNs,
+    deviceCache: new Map<string, MappedDevice | null>(),
+    readMaps: opts.maps !== false
+  }
+  const ss = readSsUnix(opts.ssPath === undefined ? 'ss' : opts.ssPath)
+  const selfNet = loadNetTables(`${procRoot}/net`)
+  const otherNets = new Map<number, Map<number, NetSocket>>()
+
+  const joinables: Joinable[] = []
+  for (const pid of opts.pids ?? listPids(procRoot)) {
+    const read = readProcess(pid, ctx)
+    if (!read) continue
+    const netNs = read.info.namespaces.net.inode
+    const inSelfNet = netNs === null || netNs === selfNs.net
+    let net = selfNet
+    if (!inSelfNet && read.fdScan.sockets.length > 0) {
+      net = otherNets.get(netNs) ?? loadNetTables(`${procRoot}/${pid}/net`)
+      otherNets.set(netNs, net)
+    }
+    joinables.push({ ...read, net, ssSeesNamespace: inSelfNet })
+  }
+
+  joinPeers(joinables, ss)
+  const locksText = readText(`${procRoot}/locks`)
+  if (typeof locksText === 'string') attributeLocks(joinables, parseLocks(locksText))
+
+  const processes: ProcessInfo[] = joinables.map((j) => j.info)
+  return {
+    takenAt,
+    selfPid: process.pid,
+    ssAvailable: ss !== null,
+    processes,
+    durationMs: Math.round(performance.now() - started)
+  }
+}
+
+/** Scans one process (peers only among itself); null when it does not exist. */
+export function scanOne(pid: number, opts: Omit<ScanOptions, 'pids'> = {}): ProcessInfo | null {
+  return scan({ ...opts, pids: [pid] }).processes[0] ?? null
+}
