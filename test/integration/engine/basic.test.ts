@@ -1,0 +1,178 @@
+/**
+ * Freeze and restore for real (root, CRIU 4.2): in-memory state survives, a pipe tree with data
+ * in flight, --keep-running, and file locks.
+ */
+import { execFileSync, spawnSync } from 'node:child_process'
+import {
+  existsSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
+import { join } from 'node:path'
+
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+
+import { AppError } from '../../../electron/common/errors'
+import { freeze } from '../../../electron/core/engine/freeze'
+import { restore } from '../../../electron/core/engine/restore'
+import type { SnapshotStore } from '../../../electron/core/snapshots/store'
+import { startWorkload, waitForPidGone, type Workload } from '../../support/workloads'
+import { killAll, readText, sleep, stateOf, tmpStore, waitDetached, waitUntil } from './helpers'
+
+let store: SnapshotStore
+let root: string
+let cleanup: () => void
+const workloads: Workload[] = []
+const restored: number[] = []
+
+beforeEach(() => {
+  ;({ store, root, cleanup } = tmpStore())
+})
+afterEach(async () => {
+  killAll(restored.splice(0))
+  for (const w of workloads.splice(0)) await w.stop()
+  cleanup()
+})
+
+async function launch(name: string, args: string[]): Promise<Workload> {
+  const w = await startWorkload(name, args)
+  workloads.push(w)
+  await waitDetached(w.pid)
+  return w
+}
+
+/** The counter workload's sequence: line n is "n x_n" with xorshift64. */
+function expectedLines(count: number): string[] {
+  let x = 88172645463325252n
+  const mask = (1n << 64n) - 1n
+  const out: string[] = []
+  for (let n = 0; n < count; n++) {
+    x ^= (x << 13n) & mask
+    x ^= x >> 7n
+    x ^= (x << 17n) & mask
+    out.push(`${n} ${x}`)
+  }
+  return out
+}
+
+function fdPos(pid: number, fd: number): number {
+  return Number(/^pos:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'))?.[1])
+}
+
+describe('engine: freeze and restore', () => {
+  it('continues an in-memory sequence exactly, with the same pid and file offset', async () => {
+    const file = join(root, 'counter.txt')
+    const w = await launch('engine-counter', [file])
+    await sleep(400)
+    const m = await freeze({ pid: w.pid, choices: {}, store, name: 'counter' })
+    expect(m.name).toBe('counter')
+    expect(m.source.pid).toBe(w.pid)
+    expect(m.flags.argv).toContain('--no-default-config')
+    expect(m.sizes.pages).toBeGreaterThan(0)
+    expect(m.stats?.pagesWritten).toBeGreaterThan(0)
+    expect(m.preflight.files.map((f) => f.path)).toContain(file)
+    expect(store.list().map((s) => s.id)).toEqual([m.id])
+    expect(statSync(store.dir(m.id)).mode & 0o777).toBe(0o700)
+    expect(readdirSync(store.root).filter((n) => n.startsWith('.tmp-'))).toEqual([])
+    await w.stop()
+    await waitForPidGone(w.pid)
+    const frozenLines = readText(file).trim().split('\n').length
+
+    const r = await restore(m.id, { store })
+    restored.push(r.rootPid)
+    expect(r.rootPid).toBe(w.pid)
+    expect(r.manifest.restores).toMatchObject([{ ok: true, rootPid: w.pid }])
+    await waitUntil(() => readText(file).trim().split('\n').length >= frozenLines + 5, 'new lines')
+    const lines = readText(file).trim().split('\n')
+    expect(lines).toEqual(expectedLines(lines.length))
+    const fd = readdirSync(`/proc/${r.rootPid}/fd`)
+      .map(Number)
+      .find((n) => readlinkSync(`/proc/${r.rootPid}/fd/${n}`) === file)!
+    expect(fdPos(r.rootPid, fd)).toBe(statSync(file).size)
+  })
+
+  it('restores a parent and two children with data in flight in their pipes', async () => {
+    const trigger = join(root, 'go')
+    const out = join(root, 'out.txt')
+    const w = await launch('engine-tree', [trigger, out])
+    await waitUntil(
+      () => readdirSync(`/proc/${w.pid}/task`).length && childrenOf(w.pid).length === 2,
+      'children'
+    )
+    const kids = childrenOf(w.pid)
+    const m = await freeze({ pid: w.pid, choices: {}, store })
+    expect(m.preflight.pids.sort()).toEqual([w.pid, ...kids].sort())
+    await w.stop()
+    for (const pid of [w.pid, ...kids]) await waitForPidGone(pid)
+
+    const r = await restore(m.id, { store })
+    restored.push(r.rootPid, ...kids)
+    for (const pid of [w.pid, ...kids]) expect(stateOf(pid)).toMatch(/[SR]/)
+    writeFileSync(trigger, '')
+    await waitUntil(() => readText(out).includes('parent done'), 'parent done')
+    expect(readText(out).trim().split('\n').sort()).toEqual(
+      ['child1 got from-parent', 'child2 got from-child1', 'parent done'].sort()
+    )
+  })
+
+  it('--keep-running: the process goes on, and the snapshot restores after it is gone', async () => {
+    const status = join(root, 'status')
+    const w = await launch('engine-mem', ['1', status])
+    const m = await freeze({ pid: w.pid, choices: { keepRunning: true }, store })
+    expect(m.keptRunning).toBe(true)
+    expect(m.flags.argv).toContain('--leave-running')
+    expect(m.warnings.join(' ')).toMatch(/diverge/)
+    expect(stateOf(w.pid)).toMatch(/[SR]/)
+    process.kill(w.pid, 'SIGUSR1')
+    await waitUntil(() => readText(status).startsWith('verified ok 1'), 'original verifies')
+    await w.stop()
+    await waitForPidGone(w.pid)
+
+    const r = await restore(m.id, { store })
+    restored.push(r.rootPid)
+    writeFileSync(status, '')
+    process.kill(r.rootPid, 'SIGUSR1')
+    // The restored process has the state of the snapshot: its first check again.
+    await waitUntil(() => readText(status).startsWith('verified ok 1'), 'restored verifies')
+  })
+
+  it('file locks: refused without --file-locks, frozen with it, held again after restore', async () => {
+    const file = join(root, 'locked')
+    const w = await launch('engine-lock', [file])
+    const flockFree = (): boolean => spawnSync('flock', ['-n', file, 'true']).status === 0
+    expect(flockFree()).toBe(false)
+
+    const err = await freeze({ pid: w.pid, choices: { fileLocks: false }, store }).catch(
+      (e: unknown) => e
+    )
+    expect(err).toBeInstanceOf(AppError)
+    expect((err as AppError).message).toMatch(/file locks/)
+    expect((err as AppError).remedy).toMatch(/--file-locks/)
+    expect((err as AppError).remedy).toMatch(/still running/)
+    expect(stateOf(w.pid)).toMatch(/[SR]/)
+    expect(store.list()).toEqual([])
+    expect(store.listFailed()).toHaveLength(1)
+    expect(existsSync(join(store.failedDir(store.listFailed()[0]!.id), 'dump.log'))).toBe(true)
+
+    const m = await freeze({ pid: w.pid, choices: {}, store })
+    expect(m.flags.fileLocks).toBe(true)
+    await w.stop()
+    await waitForPidGone(w.pid)
+    expect(flockFree()).toBe(true)
+    const r = await restore(m.id, { store })
+    restored.push(r.rootPid)
+    expect(flockFree()).toBe(false)
+  })
+})
+
+function childrenOf(pid: number): number[] {
+  try {
+    const text = execFileSync('cat', [`/proc/${pid}/task/${pid}/children`], { encoding: 'utf8' })
+    return text.trim().split(/\s+/).filter(Boolean).map(Number)
+  } catch {
+    return []
+  }
+}

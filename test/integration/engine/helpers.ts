@@ -1,0 +1,75 @@
+/**
+ * Helpers for the engine tests: a throwaway store, waiting for a workload to leave the test's
+ * stdout pipe, polling, and killing restored processes (they are not children of the test).
+ */
+import { mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+import { openStore, type SnapshotStore } from '../../../electron/core/snapshots/store'
+
+export function tmpStore(): { store: SnapshotStore; root: string; cleanup: () => void } {
+  const root = mkdtempSync(join(tmpdir(), 'icebox-engine-'))
+  return {
+    store: openStore(join(root, 'store')),
+    root,
+    cleanup: () => rmSync(root, { recursive: true, force: true })
+  }
+}
+
+/** Polls until `check` returns a truthy value. */
+export async function waitUntil<T>(
+  check: () => T,
+  what: string,
+  timeoutMs = 10_000
+): Promise<NonNullable<T>> {
+  const end = Date.now() + timeoutMs
+  for (;;) {
+    const v = check()
+    if (v) return v as NonNullable<T>
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 25))
+  }
+}
+
+/** Waits until the workload has put /dev/null over its stdout (engine-common.h). */
+export function waitDetached(pid: number): Promise<boolean> {
+  return waitUntil(() => {
+    try {
+      return readlinkSync(`/proc/${pid}/fd/1`) === '/dev/null'
+    } catch {
+      return false
+    }
+  }, `pid ${pid} to detach`)
+}
+
+/** State letter of a process, or null. */
+export function stateOf(pid: number): string | null {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return s.slice(s.lastIndexOf(')') + 2).split(' ')[0] ?? null
+  } catch {
+    return null
+  }
+}
+
+export function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch {
+    return ''
+  }
+}
+
+/** SIGKILLs restored processes (children of nobody here) and ignores the ones already gone. */
+export function killAll(pids: number[]): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      // gone already
+    }
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
