@@ -36,7 +36,16 @@ const entries = [
     entry: 'electron/main/index.ts',
     outfile: 'dist/electron/main.cjs',
     format: 'cjs',
-    external: ['electron']
+    external: ['electron'],
+    // Core modules use import.meta.url to find shipped files; give the CJS bundle its own.
+    banner: { js: "const __icImportMetaUrl = require('url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': '__icImportMetaUrl' }
+  },
+  // The scanner worker of the Electron main process (worker_threads).
+  {
+    entry: 'electron/main/scan-worker.ts',
+    outfile: 'dist/electron/scan-worker.cjs',
+    format: 'cjs'
   },
   {
     entry: 'electron/preload/index.ts',
@@ -54,7 +63,8 @@ for (const e of entries) {
     outfile: e.outfile,
     format: e.format,
     banner: e.banner,
-    external: e.external
+    external: e.external,
+    define: e.define
   })
 }
 

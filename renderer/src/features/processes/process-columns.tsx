@@ -35,7 +35,7 @@ export const COLUMN_WIDTHS: Record<string, number> = {
   state: 86,
   started: 170,
   memory: 84,
-  threads: 64,
+  threads: 70,
   resources: 150,
   verdict: 118
 }

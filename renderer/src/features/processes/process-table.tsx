@@ -16,6 +16,11 @@ import { useAppStore } from '../../store/create-store'
 import { GRID_TEMPLATE, processColumns, processFeatures } from './process-columns'
 
 const ROW_HEIGHT = 28
+// Stable references: TanStack recomputes its row models when options change identity.
+const getSubRows = (n: ProcessNode): ProcessNode[] | undefined =>
+  n.children.length ? n.children : undefined
+const getRowId = (n: ProcessNode): string => n.id
+const selectNothing = (): Record<string, never> => ({})
 
 function resolve<T>(u: Updater<T>, old: T): T {
   return typeof u === 'function' ? (u as (o: T) => T)(old) : u
@@ -88,20 +93,25 @@ export function ProcessTable(props: { forest: ProcessNode[]; context: Set<number
     [expanded, setCollapsedMany]
   )
 
+  const onSortingChange = useCallback(
+    (u: Updater<SortingState>) => setSorting(resolve(u, sorting)),
+    [setSorting, sorting]
+  )
+  const state = useMemo(() => ({ expanded, sorting }), [expanded, sorting])
   const table = useTable(
     {
       features: processFeatures,
       columns: processColumns,
       data: forest,
-      getSubRows: (n) => (n.children.length ? n.children : undefined),
-      getRowId: (n) => n.id,
-      state: { expanded, sorting },
+      getSubRows,
+      getRowId,
+      state,
       onExpandedChange,
-      onSortingChange: (u) => setSorting(resolve(u, sorting)),
+      onSortingChange,
       autoResetExpanded: false,
       enableSortingRemoval: true
     },
-    () => ({})
+    selectNothing
   )
 
   const rows = table.getRowModel().rows

@@ -28,7 +28,7 @@ export function ProcessesView(): ReactNode {
   return (
     <div className="processes-view">
       <ProcessToolbar allParentIds={allParentIds} />
-      {listError && <ErrorBox error={listError} />}
+      <div className="list-error">{listError && <ErrorBox error={listError} />}</div>
       {!hasList && !listError ? (
         <div className="loading">Reading /proc…</div>
       ) : (

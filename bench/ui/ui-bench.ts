@@ -1,0 +1,110 @@
+/**
+ * UI benchmark: the Processes view in Chromium with N synthetic processes served by the real
+ * `icebox serve` server over fake handlers. Prints time to first rows, time to apply a refresh
+ * and frame times while scrolling, each as a ratio of its target (issue 6: first rows < 300 ms,
+ * a refresh < 50 ms, no frame over 32 ms while scrolling).
+ */
+import { join } from 'node:path'
+
+import { chromium } from 'playwright-core'
+
+import { createDispatcher } from '../../electron/common/dispatch'
+import { startServer } from '../../electron/server/serve'
+import { createFakeBackend, syntheticRows } from '../../test/e2e/support/fake-handlers'
+
+const argRows = process.argv.indexOf('--rows')
+const N = argRows > 0 ? Number(process.argv[argRows + 1]) : 5000
+const TARGETS = { firstRowsMs: 300, refreshMs: 50, frameMs: 32 }
+
+const backend = createFakeBackend(syntheticRows(N))
+const server = await startServer({
+  staticDir: join(process.cwd(), 'dist', 'renderer'),
+  dispatch: createDispatcher(backend.handlers)
+})
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync'
+  ]
+})
+try {
+  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } })
+  page.on('console', (m) => {
+    if (m.type() === 'error' || process.env.BENCH_DEBUG)
+      console.error(`[page ${m.type()}] ${m.text()}`)
+  })
+  page.on('pageerror', (e) => console.error(`[pageerror] ${e.message}`))
+  await page.goto(server.url)
+  await page
+    .waitForSelector('[role="row"][data-pid]', { timeout: 5000 })
+    .catch(async (e: unknown) => {
+      await page.screenshot({ path: 'bench/results/ui-bench-failure.png' })
+      throw e
+    })
+  const firstRowsMs = await page.evaluate(() => performance.now())
+
+  // Refresh: change the data on the server, press "Refresh now", wait for the new count painted.
+  const timings: number[] = []
+  for (let i = 0; i < 5; i++) {
+    const rows = syntheticRows(N - 1 - i, 7 + i)
+    backend.setRows(rows)
+    const expected = `${rows.length} processes`
+    const ms = await page.evaluate(async (text) => {
+      const t0 = performance.now()
+      document.querySelector<HTMLButtonElement>('[data-command="refresh"]')?.click()
+      await new Promise<void>((resolve) => {
+        const check = (): void => {
+          if (document.querySelector('.statusbar')?.textContent?.includes(text)) resolve()
+          else requestAnimationFrame(check)
+        }
+        check()
+      })
+      await new Promise((r) => requestAnimationFrame(() => r(null)))
+      return performance.now() - t0
+    }, expected)
+    timings.push(ms)
+  }
+  const applyText = (await page.locator('.statusbar').textContent()) ?? ''
+  const storeApply = Number(/applied in ([\d.]+) ms/.exec(applyText)?.[1] ?? NaN)
+
+  // Scrolling: 150 frames of 120 px each, recording frame-to-frame times.
+  const frames = await page.evaluate(async () => {
+    const el = document.querySelector<HTMLElement>('[data-testid="process-table"]')
+    if (!el) return []
+    const times: number[] = []
+    let last = performance.now()
+    for (let i = 0; i < 150; i++) {
+      el.scrollTop += 120
+      await new Promise((r) => requestAnimationFrame(() => r(null)))
+      const now = performance.now()
+      times.push(now - last)
+      last = now
+    }
+    return times
+  })
+  frames.sort((a, b) => a - b)
+  const p = (q: number): number =>
+    frames[Math.min(frames.length - 1, Math.floor(q * frames.length))] ?? NaN
+  const refreshMedian = [...timings].sort((a, b) => a - b)[Math.floor(timings.length / 2)] ?? NaN
+  const line = (name: string, v: number, target: number): string =>
+    `${name.padEnd(40)} ${v.toFixed(1).padStart(8)} ms   ${(v / target).toFixed(2)}× target (${target} ms)`
+  console.log(`UI benchmark, ${N} processes, Chromium ${browser.version()}, 1920×1080`)
+  console.log(line('time to first rows (from navigation)', firstRowsMs, TARGETS.firstRowsMs))
+  console.log(line('refresh, click → painted (median of 5)', refreshMedian, TARGETS.refreshMs))
+  console.log(line('refresh, store apply only', storeApply, TARGETS.refreshMs))
+  console.log(line('scroll frame time p50', p(0.5), TARGETS.frameMs))
+  console.log(line('scroll frame time p95', p(0.95), TARGETS.frameMs))
+  console.log(line('scroll frame time max', frames.at(-1) ?? NaN, TARGETS.frameMs))
+  console.log(
+    `frames over ${TARGETS.frameMs} ms: ${frames.filter((f) => f > TARGETS.frameMs).length} of ${frames.length}`
+  )
+} finally {
+  await browser.close()
+  await server.close()
+}
