@@ -21,7 +21,7 @@
  *   tcp-pair                listen, connect to ourselves and accept: two ESTABLISHED sockets
  *   io_uring                io_uring_setup(8) (raw syscall 425)
  *   userfaultfd             userfaultfd(O_CLOEXEC) (raw syscall 323)
- * Stdio goes to /dev/null before the actions. When all processes are set up, the first one
+ * Inherited fds above 2 are closed and stdio goes to /dev/null before the actions. When all processes are set up, the first one
  * prints "ready PID [PID…]" (every pid of the chain, root first) on the original stdout, which
  * it kept as fd 99 and closes right after, so no pipe to the test is left over; tests wait for
  * /proc/ROOT/fd/99 to disappear.
@@ -175,8 +175,9 @@ static void run(int argc, char **argv, int i, char *pids, size_t cap) {
   pid_t child = fork();
   if (child < 0) die("fork", NULL);
   if (child == 0) {
-    close(READY_FD);
-    close(link[0]);
+    /* Start clean: a shared flock fd would make the lock show up in the child too. */
+    for (int fd = 3; fd < 1024; fd++)
+      if (fd != link[1]) close(fd);
     char mine[4096] = "";
     run(argc, argv, stop + 1, mine, sizeof mine);
     /* Tell the parent our chain of pids; the write end stays open as the parent-child link. */
@@ -198,6 +199,9 @@ int main(int argc, char **argv) {
     if (!strcmp(argv[i], "keep-stdin")) keep_stdin = 1;
   if (dup2(1, READY_FD) < 0) return 1;
   fcntl(READY_FD, F_SETFD, FD_CLOEXEC);
+  /* Drop fds inherited from whoever started the test (a shell's job pipe would be external). */
+  for (int fd = 3; fd < 1024; fd++)
+    if (fd != READY_FD) close(fd);
   int null = open("/dev/null", O_RDWR);
   if (!keep_stdin) dup2(null, 0);
   dup2(null, 1);

@@ -22,7 +22,7 @@ export const externalUnixSocketRule: Rule = (ctx) => {
     const unknown: string[] = []
     for (const fd of p.fds) {
       if (fd.kind !== 'socket' || fd.proto !== 'unix' || !isConnectedUnix(fd)) continue
-      if (!fd.peerKnown) {
+      if (!fd.peerKnown || fd.peerInode === null) {
         unknown.push(`${socketLabel(fd, ctx)}, peer unknown`)
         continue
       }

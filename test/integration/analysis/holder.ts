@@ -1,0 +1,105 @@
+/**
+ * Runs the analysis-holder workload and analyses it through the real scanner: the helpers the
+ * analysis integration tests share.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+
+import { expect } from 'vitest'
+
+import type { Analysis, Finding, FindingId } from '../../../electron/common/model'
+import { analyze } from '../../../electron/core/analysis/analyze'
+import type { AnalysisContext } from '../../../electron/core/analysis/context'
+import { scan } from '../../../electron/core/procfs/scan'
+import { start, startWorkload, workloadPath, type Workload } from '../../support/workloads'
+
+export const ROOT: AnalysisContext = { mode: 'root', uid: 0 }
+
+export interface Holder extends Workload {
+  /** Pids of the chain, root first (the root is `pid` unless started through a shell). */
+  pids: number[]
+}
+
+/** Polls until `check` is true (or throws after the timeout). */
+export async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+/** Waits until the holder closed the fd it reported "ready" on (fd 99). */
+async function settle(rootPid: number): Promise<void> {
+  await until(() => !existsSync(`/proc/${rootPid}/fd/99`), `pid ${rootPid} to close fd 99`)
+}
+
+function pidsOf(line: string): number[] {
+  return line.trim().split(/\s+/).slice(1).map(Number)
+}
+
+/** Starts analysis-holder with these actions as a child of the test. */
+export async function startHolder(actions: string[]): Promise<Holder> {
+  const w = await startWorkload('analysis-holder', actions, { ready: /^(ready|error)/ })
+  const line = await w.waitFor(/^(ready|error)/)
+  if (line.startsWith('error')) {
+    await w.stop()
+    throw new Error(`analysis-holder ${actions.join(' ')}: ${line}`)
+  }
+  const pids = pidsOf(line)
+  await settle(pids[0]!)
+  return { ...w, pids }
+}
+
+/** Starts `sh -c 'sleep 1000 | analysis-holder ACTIONS'`: a pipe whose writer is outside. */
+export async function startHolderAfterPipe(
+  actions: string[]
+): Promise<Holder & { shellPid: number }> {
+  const cmd = `sleep 1000 | ${workloadPath('analysis-holder')} ${actions.join(' ')}`
+  const w = await start('sh', ['-c', cmd], { ready: /^(ready|error)/ })
+  const line = await w.waitFor(/^(ready|error)/)
+  const pids = pidsOf(line)
+  if (line.startsWith('error')) throw new Error(line)
+  await settle(pids[0]!)
+  return { ...w, pids, shellPid: w.pid }
+}
+
+/** SIGKILLs pids (not children of the test) and waits until they are gone or zombies. */
+export async function killPids(pids: number[]): Promise<void> {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      // already gone
+    }
+  }
+  await until(
+    () => pids.every((pid) => !existsSync(`/proc/${pid}`) || stateOf(pid) === 'Z'),
+    `pids ${pids.join(',')} to die`
+  )
+}
+
+function stateOf(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3)
+  } catch {
+    return 'gone'
+  }
+}
+
+/** Scans /proc and analyses the tree of `pid` as root. */
+export function analyzeNow(pid: number, ctx: AnalysisContext = ROOT): Analysis {
+  return analyze(scan(), pid, ctx)
+}
+
+/** The distinct finding ids, sorted, for exact comparisons. */
+export function ids(a: Analysis): FindingId[] {
+  return [...new Set(a.findings.map((f) => f.id))].sort()
+}
+
+/** The one finding with this id (fails the test when there are none or several). */
+export function only(a: Analysis, id: FindingId): Finding {
+  const found = a.findings.filter((f) => f.id === id)
+  expect(found, `findings with id ${id}: ${JSON.stringify(a.findings, null, 1)}`).toHaveLength(1)
+  return found[0]!
+}
