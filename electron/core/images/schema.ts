@@ -1,45 +1,175 @@
 /**
- * Decodes single protobuf messages against Icebox's own CRIU schema subset (proto/criu.proto)
- * with protobufjs. The schema is parsed once, on first use.
+ * Decodes single protobuf messages against Icebox's own CRIU schema subset (proto/criu.proto).
+ *
+ * Wire-level reading is protobufjs's Reader; the field tables (proto/criu-schema.ts) are what
+ * protobufjs's parser makes of criu.proto, generated ahead of time. Walking those tables instead
+ * of running protobufjs's parser and code generator at start-up makes the first decode as fast as
+ * the thousandth, which matters for a one-shot `icebox show`; test/unit/images/schema.test.ts
+ * checks the result equals protobufjs's own decoder on real images.
  */
-import protobuf from 'protobufjs'
+import { Reader } from 'protobufjs/minimal'
 
-import { CRIU_PROTO } from './proto/criu-proto'
-
-let root: protobuf.Root | null = null
-const types = new Map<string, protobuf.Type>()
-
-/** Options that make decoded messages plain data: uint64 as decimal strings, enums as numbers. */
-const TO_OBJECT: protobuf.IConversionOptions = { longs: String, enums: Number, bytes: Uint8Array }
-
-function lookup(name: string): protobuf.Type {
-  let type = types.get(name)
-  if (type) return type
-  root ??= protobuf.parse(CRIU_PROTO, { keepCase: true }).root
-  type = root.lookupType(`icebox.criu.${name}`)
-  types.set(name, type)
-  return type
-}
+import { CRIU_SCHEMA } from './proto/criu-schema'
 
 /** A decoded message: field names as in criu.proto; uint64 as decimal strings; bytes as Uint8Array. */
 export type Decoded = Record<string, unknown>
 
-/**
- * Decodes one message. Throws whatever protobufjs throws on malformed input (the caller turns
- * it into an ImageError with the file offset). Absent fields stay absent.
- */
-export function decodeMessage(typeName: string, bytes: Uint8Array): Decoded {
-  const type = lookup(typeName)
-  const message = type.decode(bytes)
-  return type.toObject(message, TO_OBJECT) as Decoded
+interface FieldSpec {
+  name: string
+  type: string
+  repeated: boolean
+  /** Set for message-typed fields. */
+  message: MessageSpec | null
+  /** Wire type a non-packed value of this field must have. */
+  wireType: number
+}
+
+interface MessageSpec {
+  name: string
+  /** Indexed by field number (sparse). */
+  fields: Array<FieldSpec | undefined>
+}
+
+/** Our messages nest at most 4 levels; anything deeper is hostile. */
+const MAX_DEPTH = 32
+
+const WIRE_TYPES: Readonly<Record<string, number>> = {
+  int32: 0,
+  uint32: 0,
+  sint32: 0,
+  int64: 0,
+  uint64: 0,
+  sint64: 0,
+  bool: 0,
+  fixed64: 1,
+  sfixed64: 1,
+  double: 1,
+  string: 2,
+  bytes: 2,
+  fixed32: 5,
+  sfixed32: 5,
+  float: 5
+}
+
+let specs: Map<string, MessageSpec> | null = null
+
+function spec(name: string): MessageSpec {
+  specs ??= buildSpecs()
+  const s = specs.get(name)
+  if (!s) throw new Error(`no message ${name} in criu.proto`)
+  return s
+}
+
+function buildSpecs(): Map<string, MessageSpec> {
+  const map = new Map<string, MessageSpec>()
+  for (const name of Object.keys(CRIU_SCHEMA)) map.set(name, { name, fields: [] })
+  for (const [name, rows] of Object.entries(CRIU_SCHEMA)) {
+    const s = map.get(name)!
+    for (const [id, fieldName, type, repeated] of rows) {
+      const message = map.get(type) ?? null
+      const wireType = message ? 2 : WIRE_TYPES[type]
+      if (wireType === undefined) throw new Error(`unsupported type ${type} in ${name}`)
+      s.fields[id] = { name: fieldName, type, repeated: repeated === 1, message, wireType }
+    }
+  }
+  return map
 }
 
 /** True when criu.proto defines this message. */
 export function hasMessage(typeName: string): boolean {
-  try {
-    lookup(typeName)
-    return true
-  } catch {
-    return false
+  specs ??= buildSpecs()
+  return specs.has(typeName)
+}
+
+/**
+ * Decodes one message. Throws an Error on malformed input (the caller turns it into an
+ * ImageError with the file offset). Absent fields stay absent; unknown fields are skipped.
+ */
+export function decodeMessage(typeName: string, bytes: Uint8Array): Decoded {
+  const reader = Reader.create(bytes)
+  return decodeInto(spec(typeName), reader, bytes.length, 0)
+}
+
+function decodeInto(s: MessageSpec, r: Reader, end: number, depth: number): Decoded {
+  if (depth > MAX_DEPTH) throw new Error('max depth exceeded')
+  const out: Decoded = {}
+  while (r.pos < end) {
+    const tag = r.uint32()
+    const id = tag >>> 3
+    const wire = tag & 7
+    if (id === 0) throw new Error('illegal tag: field number 0')
+    const f = s.fields[id]
+    if (f === undefined) {
+      r.skipType(wire)
+      continue
+    }
+    if (f.message !== null) {
+      if (wire !== 2) throw new Error(`field ${f.name}: wire type ${wire}, expected 2`)
+      const subEnd = boundedEnd(r, end)
+      set(out, f, decodeInto(f.message, r, subEnd, depth + 1))
+      if (r.pos !== subEnd) throw new Error(`field ${f.name}: message overruns its length`)
+    } else if (f.repeated && wire === 2 && f.wireType !== 2) {
+      // Packed repeated scalars.
+      const subEnd = boundedEnd(r, end)
+      const list = ((out[f.name] as unknown[] | undefined) ??= [])
+      while (r.pos < subEnd) list.push(readScalar(r, f.type))
+      if (r.pos !== subEnd) throw new Error(`field ${f.name}: packed values overrun their length`)
+    } else {
+      if (wire !== f.wireType) {
+        throw new Error(`field ${f.name}: wire type ${wire}, expected ${f.wireType}`)
+      }
+      set(out, f, readScalar(r, f.type))
+    }
+  }
+  if (r.pos !== end) throw new Error('message overruns its length')
+  return out
+}
+
+function boundedEnd(r: Reader, end: number): number {
+  const len = r.uint32()
+  const subEnd = r.pos + len
+  if (subEnd > end) throw new RangeError(`length ${len} runs past the enclosing message`)
+  return subEnd
+}
+
+function set(out: Decoded, f: FieldSpec, value: unknown): void {
+  if (f.repeated) ((out[f.name] as unknown[] | undefined) ??= []).push(value)
+  else out[f.name] = value
+}
+
+function readScalar(r: Reader, type: string): unknown {
+  switch (type) {
+    case 'uint32':
+      return r.uint32()
+    case 'int32':
+      return r.int32()
+    case 'sint32':
+      return r.sint32()
+    case 'bool':
+      return r.bool()
+    case 'string':
+      return r.string()
+    case 'bytes':
+      return r.bytes()
+    case 'uint64':
+      return String(r.uint64())
+    case 'int64':
+      return String(r.int64())
+    case 'sint64':
+      return String(r.sint64())
+    case 'fixed64':
+      return String(r.fixed64())
+    case 'sfixed64':
+      return String(r.sfixed64())
+    case 'fixed32':
+      return r.fixed32()
+    case 'sfixed32':
+      return r.sfixed32()
+    case 'float':
+      return r.float()
+    case 'double':
+      return r.double()
+    default:
+      throw new Error(`unsupported type ${type}`)
   }
 }

@@ -47,10 +47,16 @@ describe('readImageFile framing', () => {
   })
 
   it('skips unknown fields and keeps unknown enum values as numbers', () => {
-    const msg = [...vfield(1, 1), ...vfield(99, 5), ...bfield(77, [1, 2, 3]), ...vfield(3, 999)]
+    // file_entry: type 999 (no such fd type), unknown varint and bytes fields, then id 5.
+    const msg = [...vfield(1, 999), ...vfield(99, 5), ...bfield(77, [1, 2, 3]), ...vfield(2, 5)]
     const file = readImageFile(image(MAGIC.FILES, [msg]), 'files.img')
-    // Field 3 (reg) carries varint 999 here: a wire-type mismatch the library rejects or skips.
-    expect(file.entries[0]!.type).toBe(1)
+    expect(file.entries[0]).toEqual({ type: 999, id: 5 })
+  })
+
+  it('a known field with the wrong wire type is damage', () => {
+    // file_entry.reg (field 3, a message) written as a varint.
+    const e = imageError(() => readImageFile(image(MAGIC.FILES, [vfield(3, 1)]), 'files.img'))
+    expect(e.reason).toMatch(/field reg: wire type 0, expected 2/)
   })
 
   it('sizes raw payloads after pipes-data, tcp-stream and ghost-file messages', () => {

@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
-
 import { describe, expect, it } from 'vitest'
 
 import {
@@ -9,7 +6,6 @@ import {
   formatIPv6,
   formatUnixName
 } from '../../../electron/core/images/net-format'
-import { CRIU_PROTO } from '../../../electron/core/images/proto/criu-proto'
 
 describe('address formatting', () => {
   it('IPv4 words are network-order bytes read little-endian', () => {
@@ -44,12 +40,5 @@ describe('address formatting', () => {
     expect(formatUnixName(enc('\0abstract'))).toBe('@abstract')
     expect(formatUnixName(enc('/tmp/\x1b[31mred'))).toBe('/tmp/\\x1b[31mred')
     expect(formatUnixName(enc('/tmp/ünï'))).toBe('/tmp/ünï')
-  })
-})
-
-describe('schema text', () => {
-  it('criu-proto.ts holds exactly proto/criu.proto', () => {
-    const file = join(import.meta.dirname, '../../../electron/core/images/proto/criu.proto')
-    expect(CRIU_PROTO).toBe(readFileSync(file, 'utf8'))
   })
 })
