@@ -5,15 +5,20 @@ import type { ExplainedFinding, ProcessRow, ResourceCounts } from '../common/api
 import type { Analysis, Finding, PeerRef, ProcessInfo, ScanResult } from '../common/model'
 
 const COMMAND_MAX = 300
+/** Devices every process has and CRIU handles; not worth a red "dev" in the table. */
+const ORDINARY_DEVICE = /^\/dev\/(null|zero|full|random|urandom|tty\d*|ptmx|pts\/\d+|console)$/
 
-/** Counts the fds and locks the table shows in its "resources" column. */
+/**
+ * Counts the fds and locks the table shows in its "resources" column (devices: only the ones
+ * that matter to CRIU, not /dev/null and terminals).
+ */
 export function countResources(p: ProcessInfo): ResourceCounts {
   const c: ResourceCounts = { files: 0, pipes: 0, sockets: 0, locks: p.locks.length, devices: 0 }
   for (const fd of p.fds) {
     if (fd.kind === 'file' || fd.kind === 'memfd') c.files++
     else if (fd.kind === 'pipe') c.pipes++
     else if (fd.kind === 'socket') c.sockets++
-    else if (fd.kind === 'device') c.devices++
+    else if (fd.kind === 'device' && !ORDINARY_DEVICE.test(fd.path)) c.devices++
   }
   return c
 }

@@ -76,19 +76,28 @@ function OptionsForm(props: { plan: FreezePlan; options: FreezeOptions }): React
   )
 }
 
+/** The phases a job went through, the current one last. */
+function Phases(props: { jobId: string; finished?: boolean }): ReactNode {
+  const job = useAppStore((s) => s.jobs[props.jobId])
+  const last = job?.progress.at(-1)
+  return (
+    <ol className="phases" data-testid="job-phases">
+      {[...new Set(job?.progress.map((p) => p.phase) ?? [])].map((ph) => (
+        <li key={ph} className={ph === last?.phase && !props.finished ? 'current' : 'done'}>
+          {ph}
+        </li>
+      ))}
+    </ol>
+  )
+}
+
 function Progress(props: { jobId: string }): ReactNode {
   const job = useAppStore((s) => s.jobs[props.jobId])
   const cancel = useAppStore((s) => s.cancelJob)
   const last = job?.progress.at(-1)
   return (
     <div className="progress" data-testid="freeze-progress">
-      <ol className="phases">
-        {[...new Set(job?.progress.map((p) => p.phase) ?? [])].map((ph) => (
-          <li key={ph} className={ph === last?.phase ? 'current' : 'done'}>
-            {ph}
-          </li>
-        ))}
-      </ol>
+      <Phases jobId={props.jobId} />
       <div>
         {last ? last.message : 'Starting…'}
         {last?.bytesWritten != null && ` · ${formatBytes(last.bytesWritten)} written`}
@@ -182,6 +191,7 @@ export function FreezeDialog(): ReactNode {
           {step === 'running' && jobId && <Progress jobId={jobId} />}
           {step === 'done' && finished && (
             <div className="result" role="status" data-testid="freeze-result">
+              {jobId && <Phases jobId={jobId} finished />}
               <p>
                 Saved snapshot <strong>{finished.snapshotId}</strong>:{' '}
                 {formatBytes(finished.sizeBytes)}, frozen for {formatDuration(finished.frozenMs)}.

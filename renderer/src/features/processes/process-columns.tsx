@@ -33,11 +33,11 @@ export const COLUMN_WIDTHS: Record<string, number> = {
   pid: 72,
   user: 90,
   state: 86,
-  started: 170,
+  started: 160,
   memory: 84,
   threads: 70,
-  resources: 150,
-  verdict: 118
+  resources: 140,
+  verdict: 132
 }
 
 export const processColumns = col.columns([
