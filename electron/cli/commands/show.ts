@@ -11,6 +11,7 @@ import { AppError } from '../../common/errors'
 import type { SnapshotView } from '../../common/snapshot-view'
 import { formatSnapshotView } from '../../core/images/format-view'
 import { readSnapshotView } from '../../core/images/read-snapshot-view'
+import { checkId, defaultStoreRoot } from '../../core/snapshots/store'
 
 export interface ShowOptions {
   json?: boolean
@@ -19,31 +20,20 @@ export interface ShowOptions {
 }
 
 /**
- * Where a snapshot id lives. The snapshot store (engineer C) is not wired in yet, so this is
- * `<store root>/<id>` with the store's documented default root; switch to `openStore(root).dir(id)`
- * when it lands.
+ * Where a snapshot id lives: `<store root>/<id>` with the store's own root rule and id check
+ * (core/snapshots/store). The store is not opened: opening creates and chmods its root, which a
+ * read-only `show` must not do (and cannot, as a user, on the root-owned system store).
  */
 export function resolveSnapshotDir(id: string, storeRoot?: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id)) {
-    throw new AppError({
-      code: 'BAD_INPUT',
-      message: `"${id}" is not a snapshot id.`,
-      why: 'Snapshot ids are letters, digits, dots, dashes and underscores.',
-      remedy: 'Run `icebox snapshots` to list them, or use `icebox show --dir DIR`.'
-    })
-  }
-  const root =
-    storeRoot ?? process.env.ICEBOX_STORE ?? `/var/lib/icebox/images/${process.getuid?.() ?? 0}`
-  const dir = join(root, id)
-  // The store keeps CRIU's images either directly in the snapshot directory or in images/.
-  const images = join(dir, 'images')
-  if (existsSync(join(images, 'inventory.img'))) return images
-  if (existsSync(dir)) return dir
+  const root = storeRoot ?? defaultStoreRoot()
+  const dir = join(root, checkId(id))
+  if (existsSync(join(dir, 'inventory.img'))) return dir
   throw new AppError({
     code: 'SNAPSHOT_NOT_FOUND',
-    message: `No snapshot "${id}" in ${root}.`,
-    why: 'There is no directory with that id in the snapshot store.',
-    remedy: 'Run `icebox snapshots` to list them, or pass --store DIR.'
+    message: `There is no snapshot ${id} in ${root}.`,
+    why: existsSync(dir) ? 'Its directory holds no CRIU images (inventory.img).' : undefined,
+    remedy:
+      'Run `icebox snapshots` to see the ids, pass --store DIR, or use `icebox show --dir DIR`.'
   })
 }
 
