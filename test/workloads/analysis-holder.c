@@ -24,12 +24,14 @@
  * Inherited fds above 2 are closed and stdio goes to /dev/null before the actions. When all processes are set up, the first one
  * prints "ready PID [PID…]" (every pid of the chain, root first) on the original stdout, which
  * it kept as fd 99 and closes right after, so no pipe to the test is left over; tests wait for
- * /proc/ROOT/fd/99 to disappear.
+ * /proc/ROOT/fd/99 to disappear. SIGCHLD is ignored, so a killed child of the chain is reaped
+ * at once: stop the chain from the bottom up and nothing is left behind.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <pty.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,6 +210,8 @@ int main(int argc, char **argv) {
   dup2(null, 2);
   if (null > 2) close(null);
 
+  /* Children of the chain are reaped by the kernel when killed: no zombies left behind. */
+  signal(SIGCHLD, SIG_IGN);
   char pids[4096] = "";
   run(argc, argv, 1, pids, sizeof pids);
   dprintf(READY_FD, "ready%s\n", pids);

@@ -13,7 +13,6 @@ import { start, type Workload } from '../../support/workloads'
 import {
   analyzeNow,
   ids,
-  killPids,
   only,
   startHolder,
   startHolderAfterPipe,
@@ -23,12 +22,10 @@ import {
 
 let dir: string
 const running: Array<Workload | Holder> = []
-const strays: number[] = []
 
 async function holder(actions: string[]): Promise<Holder> {
   const h = await startHolder(actions)
   running.push(h)
-  strays.push(...h.pids.slice(1))
   return h
 }
 
@@ -37,7 +34,6 @@ beforeAll(() => {
 })
 
 afterEach(async () => {
-  await killPids(strays.splice(0))
   for (const w of running.splice(0).reverse()) await w.stop()
 })
 
@@ -79,7 +75,6 @@ describe('analysis of real processes', () => {
     const snapshot = scan()
     const sleeper = snapshot.processes.find((p) => p.ppid === h.shellPid && p.name === 'sleep')
     expect(sleeper).toBeDefined()
-    strays.push(root, sleeper!.pid)
     const a = analyzeNow(root)
     expect(ids(a)).toEqual(['external-pipe', 'start-time-changes'])
     const f = only(a, 'external-pipe')

@@ -47,7 +47,12 @@ export async function startHolder(actions: string[]): Promise<Holder> {
   }
   const pids = pidsOf(line)
   await settle(pids[0]!)
-  return { ...w, pids }
+  const stop = async (): Promise<void> => {
+    // The chain below the root first: the root reaps them (it ignores SIGCHLD).
+    await killPids(pids.slice(1).reverse())
+    await w.stop()
+  }
+  return { ...w, pids, stop }
 }
 
 /** Starts `sh -c 'sleep 1000 | analysis-holder ACTIONS'`: a pipe whose writer is outside. */
@@ -60,7 +65,17 @@ export async function startHolderAfterPipe(
   const pids = pidsOf(line)
   if (line.startsWith('error')) throw new Error(line)
   await settle(pids[0]!)
-  return { ...w, pids, shellPid: w.pid }
+  const stop = async (): Promise<void> => {
+    // The shell reaps the holder and sleep when they die; then the shell itself.
+    const sleepers = readFileSync(`/proc/${w.pid}/task/${w.pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number)
+    await killPids(sleepers)
+    await w.stop()
+  }
+  return { ...w, pids, shellPid: w.pid, stop }
 }
 
 /** SIGKILLs pids (not children of the test) and waits until they are gone or zombies. */
@@ -73,8 +88,8 @@ export async function killPids(pids: number[]): Promise<void> {
     }
   }
   await until(
-    () => pids.every((pid) => !existsSync(`/proc/${pid}`) || stateOf(pid) === 'Z'),
-    `pids ${pids.join(',')} to die`
+    () => pids.every((pid) => stateOf(pid) === 'gone'),
+    `pids ${pids.join(',')} to be reaped`
   )
 }
 
