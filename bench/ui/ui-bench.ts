@@ -40,14 +40,41 @@ try {
       console.error(`[page ${m.type()}] ${m.text()}`)
   })
   page.on('pageerror', (e) => console.error(`[pageerror] ${e.message}`))
+  // The moment the first process row enters the DOM, recorded in the page (Playwright's own
+  // polling would add its latency to the number).
+  await page.addInitScript(() => {
+    const w = window as unknown as { __firstRows?: number }
+    new MutationObserver((_m, obs) => {
+      if (document.querySelector('[role="row"][data-pid]')) {
+        w.__firstRows = performance.now()
+        obs.disconnect()
+      }
+    }).observe(document, { childList: true, subtree: true })
+  })
+  const firstRows = async (): Promise<number> => {
+    await page
+      .waitForSelector('[role="row"][data-pid]', { timeout: 60_000 })
+      .catch(async (e: unknown) => {
+        await page.screenshot({ path: 'bench/results/ui-bench-failure.png' })
+        throw e
+      })
+    return page.evaluate(() => (window as unknown as { __firstRows: number }).__firstRows)
+  }
   await page.goto(server.url)
-  await page
-    .waitForSelector('[role="row"][data-pid]', { timeout: 5000 })
-    .catch(async (e: unknown) => {
-      await page.screenshot({ path: 'bench/results/ui-bench-failure.png' })
-      throw e
-    })
-  const firstRowsMs = await page.evaluate(() => performance.now())
+  const coldFirstRowsMs = await firstRows()
+  // Warm: the same page loaded again (browser and server already running), three times.
+  const warm: number[] = []
+  let domReadyMs = NaN
+  for (let i = 0; i < 3; i++) {
+    await page.reload()
+    warm.push(await firstRows())
+    domReadyMs = await page.evaluate(
+      () =>
+        (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)
+          ?.domContentLoadedEventEnd ?? NaN
+    )
+  }
+  const firstRowsMs = [...warm].sort((a, b) => a - b)[1] ?? NaN
 
   // Refresh: change the data on the server, press "Refresh now", wait for the new count painted.
   const timings: number[] = []
@@ -95,9 +122,13 @@ try {
   const line = (name: string, v: number, target: number): string =>
     `${name.padEnd(40)} ${v.toFixed(1).padStart(8)} ms   ${(v / target).toFixed(2)}× target (${target} ms)`
   console.log(`UI benchmark, ${N} processes, Chromium ${browser.version()}, 1920×1080`)
-  console.log(line('time to first rows (from navigation)', firstRowsMs, TARGETS.firstRowsMs))
+  console.log(
+    line('first rows, cold browser (from navigation)', coldFirstRowsMs, TARGETS.firstRowsMs)
+  )
+  console.log(line('first rows, reload (median of 3)', firstRowsMs, TARGETS.firstRowsMs))
+  console.log(line('  of which DOMContentLoaded', domReadyMs, TARGETS.firstRowsMs))
   console.log(line('refresh, click → painted (median of 5)', refreshMedian, TARGETS.refreshMs))
-  console.log(line('refresh, store apply only', storeApply, TARGETS.refreshMs))
+  console.log(line('refresh, list arrived → in the DOM', storeApply, TARGETS.refreshMs))
   console.log(line('scroll frame time p50', p(0.5), TARGETS.frameMs))
   console.log(line('scroll frame time p95', p(0.95), TARGETS.frameMs))
   console.log(line('scroll frame time max', frames.at(-1) ?? NaN, TARGETS.frameMs))

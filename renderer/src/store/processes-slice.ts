@@ -15,8 +15,10 @@ export interface ProcessesSlice {
   list: ProcessList | null
   listError: AppErrorData | null
   loading: boolean
-  /** How long the last refresh took to apply in the store (ms), for the status bar. */
+  /** How long the last refresh took from arriving to being in the DOM (ms), for the status bar. */
   lastApplyMs: number | null
+  /** performance.now() when the current list arrived (null once its apply time is known). */
+  listReceivedAt: number | null
   search: string
   mineOnly: boolean
   freezableOnly: boolean
@@ -27,6 +29,8 @@ export interface ProcessesSlice {
   paused: boolean
   intervalMs: number
   refresh(): Promise<void>
+  /** Called by the table once it has committed the current list to the DOM. */
+  markApplied(): void
   applyChanges(c: ProcessesChanged): void
   setSearch(s: string): void
   setFilter(k: 'mineOnly' | 'freezableOnly' | 'hideKernel', v: boolean): void
@@ -50,6 +54,7 @@ export const createProcessesSlice: SliceCreator<ProcessesSlice> = (api) => (set,
   listError: null,
   loading: false,
   lastApplyMs: null,
+  listReceivedAt: null,
   search: '',
   mineOnly: false,
   freezableOnly: false,
@@ -63,13 +68,15 @@ export const createProcessesSlice: SliceCreator<ProcessesSlice> = (api) => (set,
     set({ loading: true })
     try {
       const list = await api['processes.list']()
-      const t0 = performance.now()
-      set({ list, listError: null, loading: false })
-      set({ lastApplyMs: performance.now() - t0 })
+      set({ list, listError: null, loading: false, listReceivedAt: performance.now() })
       get().onProcessesReplaced(list.rows)
     } catch (err) {
       set({ listError: errorData(err), loading: false })
     }
+  },
+  markApplied() {
+    const t0 = get().listReceivedAt
+    if (t0 !== null) set({ lastApplyMs: performance.now() - t0, listReceivedAt: null })
   },
   applyChanges(c) {
     const list = get().list
@@ -84,7 +91,7 @@ export const createProcessesSlice: SliceCreator<ProcessesSlice> = (api) => (set,
       up.delete(r.pid)
     }
     rows.push(...up.values())
-    set({ list: { ...list, takenAt: c.takenAt, rows } })
+    set({ list: { ...list, takenAt: c.takenAt, rows }, listReceivedAt: performance.now() })
     get().onProcessesReplaced(rows)
   },
   setSearch: (search) => set({ search }),

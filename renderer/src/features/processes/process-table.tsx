@@ -9,11 +9,19 @@ import {
   type Updater
 } from '@tanstack/react-table'
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { useCallback, useMemo, useRef, type KeyboardEvent, type ReactNode } from 'react'
+import {
+  useCallback,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  type KeyboardEvent,
+  type ReactNode
+} from 'react'
 
 import { buildForest, expandedState, filterRows, type ProcessNode } from '../../lib/tree'
 import { useAppStore } from '../../store/create-store'
 import { GRID_TEMPLATE, processColumns, processFeatures } from './process-columns'
+import { ProcessRowView } from './process-row'
 
 const ROW_HEIGHT = 28
 // Stable references: TanStack recomputes its row models when options change identity.
@@ -123,6 +131,17 @@ export function ProcessTable(props: { forest: ProcessNode[]; context: Set<number
     overscan: 12
   })
 
+  const markApplied = useAppStore((s) => s.markApplied)
+  // Runs after React put this list into the DOM: the "applied in" figure of the status bar.
+  useLayoutEffect(() => markApplied(), [forest, markApplied])
+  const onMenu = useCallback(
+    (pid: number, x: number, y: number) => {
+      select(pid)
+      openMenu({ x, y, pid })
+    },
+    [select, openMenu]
+  )
+  const onOpen = useCallback((pid: number) => void openFreeze(pid), [openFreeze])
   const selectedIndex = rows.findIndex((r) => r.original.row.pid === selectedPid)
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
@@ -207,35 +226,21 @@ export function ProcessTable(props: { forest: ProcessNode[]; context: Set<number
           {virtualizer.getVirtualItems().map((v) => {
             const row = rows[v.index]
             if (!row) return null
-            const r = row.original.row
-            const selected = r.pid === selectedPid
+            const pid = row.original.row.pid
             return (
-              <div
+              <ProcessRowView
                 key={row.id}
-                role="row"
-                aria-selected={selected}
-                aria-level={row.depth + 1}
-                data-pid={r.pid}
-                className={`tr${selected ? ' selected' : ''}${context.has(r.pid) ? ' context' : ''}`}
-                style={{
-                  gridTemplateColumns: GRID_TEMPLATE,
-                  transform: `translateY(${v.start}px)`,
-                  height: `${ROW_HEIGHT}px`
-                }}
-                onClick={() => select(r.pid)}
-                onDoubleClick={() => r.verdict !== 'blocked' && void openFreeze(r.pid)}
-                onContextMenu={(e) => {
-                  e.preventDefault()
-                  select(r.pid)
-                  openMenu({ x: e.clientX, y: e.clientY, pid: r.pid })
-                }}
-              >
-                {row.getAllCells().map((cell) => (
-                  <div key={cell.id} role="gridcell" className={`td td-${cell.column.id}`}>
-                    <table.FlexRender cell={cell} />
-                  </div>
-                ))}
-              </div>
+                row={row}
+                table={table}
+                start={v.start}
+                height={ROW_HEIGHT}
+                selected={pid === selectedPid}
+                context={context.has(pid)}
+                expanded={row.getIsExpanded()}
+                onSelect={select}
+                onMenu={onMenu}
+                onOpen={onOpen}
+              />
             )
           })}
         </div>
