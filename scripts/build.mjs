@@ -24,6 +24,15 @@ const entries = [
       js: "import { createRequire as __icCreateRequire } from 'node:module'; const require = __icCreateRequire(import.meta.url);"
     }
   },
+  // `icebox show` alone (bin/icebox.mjs routes to it): no need to compile the whole CLI to read a snapshot.
+  {
+    entry: 'electron/cli/show-main.ts',
+    outfile: 'dist/icebox-show.mjs',
+    format: 'esm',
+    banner: {
+      js: "import { createRequire as __icCreateRequire } from 'node:module'; const require = __icCreateRequire(import.meta.url);"
+    }
+  },
   // The privileged helper run by pkexec: CommonJS because it is installed without an extension.
   {
     entry: 'electron/helper/main.ts',

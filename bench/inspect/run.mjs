@@ -14,7 +14,9 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  packages: 'external',
+  banner: {
+    js: "import { createRequire as __icCreateRequire } from 'node:module'; const require = __icCreateRequire(import.meta.url);"
+  },
   loader: { '.proto': 'text' },
   logLevel: 'warning'
 })

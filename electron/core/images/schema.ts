@@ -7,7 +7,7 @@
  * the thousandth, which matters for a one-shot `icebox show`; test/unit/images/schema.test.ts
  * checks the result equals protobufjs's own decoder on real images.
  */
-import { Reader } from 'protobufjs/minimal'
+import protobuf from 'protobufjs/minimal.js'
 
 import { CRIU_SCHEMA } from './proto/criu-schema'
 
@@ -86,11 +86,11 @@ export function hasMessage(typeName: string): boolean {
  * ImageError with the file offset). Absent fields stay absent; unknown fields are skipped.
  */
 export function decodeMessage(typeName: string, bytes: Uint8Array): Decoded {
-  const reader = Reader.create(bytes)
+  const reader = protobuf.Reader.create(bytes)
   return decodeInto(spec(typeName), reader, bytes.length, 0)
 }
 
-function decodeInto(s: MessageSpec, r: Reader, end: number, depth: number): Decoded {
+function decodeInto(s: MessageSpec, r: protobuf.Reader, end: number, depth: number): Decoded {
   if (depth > MAX_DEPTH) throw new Error('max depth exceeded')
   const out: Decoded = {}
   while (r.pos < end) {
@@ -125,7 +125,7 @@ function decodeInto(s: MessageSpec, r: Reader, end: number, depth: number): Deco
   return out
 }
 
-function boundedEnd(r: Reader, end: number): number {
+function boundedEnd(r: protobuf.Reader, end: number): number {
   const len = r.uint32()
   const subEnd = r.pos + len
   if (subEnd > end) throw new RangeError(`length ${len} runs past the enclosing message`)
@@ -137,7 +137,7 @@ function set(out: Decoded, f: FieldSpec, value: unknown): void {
   else out[f.name] = value
 }
 
-function readScalar(r: Reader, type: string): unknown {
+function readScalar(r: protobuf.Reader, type: string): unknown {
   switch (type) {
     case 'uint32':
       return r.uint32()
@@ -152,15 +152,15 @@ function readScalar(r: Reader, type: string): unknown {
     case 'bytes':
       return r.bytes()
     case 'uint64':
-      return String(r.uint64())
+      return longToDecimal(r.uint64(), false)
     case 'int64':
-      return String(r.int64())
+      return longToDecimal(r.int64(), true)
     case 'sint64':
-      return String(r.sint64())
+      return longToDecimal(r.sint64(), true)
     case 'fixed64':
-      return String(r.fixed64())
+      return longToDecimal(r.fixed64(), false)
     case 'sfixed64':
-      return String(r.sfixed64())
+      return longToDecimal(r.sfixed64(), true)
     case 'fixed32':
       return r.fixed32()
     case 'sfixed32':
@@ -172,4 +172,18 @@ function readScalar(r: Reader, type: string): unknown {
     default:
       throw new Error(`unsupported type ${type}`)
   }
+}
+
+/**
+ * A 64-bit value from the Reader (a Long's low/high words) as an exact decimal string. Done here
+ * rather than with Long#toString, whose division is slow on first use; values below 2^53 (almost
+ * all of them) take the plain-number path.
+ */
+function longToDecimal(v: number | { low: number; high: number }, signed: boolean): string {
+  if (typeof v === 'number') return String(v)
+  const lo = v.low >>> 0
+  const hi = v.high >>> 0
+  if (hi < 0x200000 && !(signed && v.high < 0)) return String(hi * 0x100000000 + lo)
+  const big = (BigInt(hi) << 32n) | BigInt(lo)
+  return (signed ? BigInt.asIntN(64, big) : big).toString()
 }
