@@ -1,0 +1,94 @@
+/**
+ * `icebox show` as a whole command: the show bundle built the way scripts/build.mjs builds it,
+ * run with node on a real dump, a damaged copy and a missing directory.
+ */
+import { cpSync, mkdirSync, mkdtempSync, rmSync, truncateSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+import { build } from 'esbuild'
+import { execa } from 'execa'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import type { SnapshotView } from '../../../electron/common/snapshot-view'
+import { startWorkload, waitForPidGone, type Workload } from '../../support/workloads'
+import { criuDump } from './criu-helpers'
+
+let work: string
+let bundle: string
+let dump: string
+let sleeper: Workload
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'icebox-show-'))
+  bundle = join(work, 'icebox-show.mjs')
+  await build({
+    entryPoints: ['electron/cli/show-main.ts'],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    banner: {
+      js: "import { createRequire as __icCreateRequire } from 'node:module'; const require = __icCreateRequire(import.meta.url);"
+    },
+    logLevel: 'warning'
+  })
+  mkdirSync(join(work, 'files'))
+  sleeper = await startWorkload('images-tree', [join(work, 'files')])
+  dump = join(work, 'dump')
+  mkdirSync(dump)
+  // Without --leave-running: criu ends the tree once it is dumped.
+  await criuDump(sleeper.pid, dump, ['-l', '--tcp-established', '--network-lock', 'nftables'])
+  await sleeper.stop()
+  await waitForPidGone(sleeper.pid)
+})
+
+afterAll(async () => {
+  await sleeper?.stop()
+  if (work) rmSync(work, { recursive: true, force: true })
+})
+
+const show = (...args: string[]) => execa('node', [bundle, 'show', ...args], { reject: false })
+
+describe('icebox show (whole command)', () => {
+  it('prints the decoded view as JSON and exits 0', async () => {
+    const r = await show('--dir', dump, '--json')
+    expect(r.exitCode).toBe(0)
+    const view = JSON.parse(r.stdout) as SnapshotView
+    expect(view.status).toBe('ok')
+    expect(view.rootPid).toBe(sleeper.pid)
+    expect(view.processes.length).toBe(3)
+    // The tree is gone: its pids are free again for a restore.
+    expect(view.restoreChecks!.pids.find((p) => p.pid === sleeper.pid)?.free).toBe(true)
+  })
+
+  it('prints the human form', async () => {
+    const r = await show('--dir', dump)
+    expect(r.exitCode).toBe(0)
+    expect(r.stdout).toContain(`${sleeper.pid} images-tree [alive]`)
+    expect(r.stdout).toContain('Restore checks (offline)')
+  })
+
+  it('shows a damaged snapshot as damaged and exits 1', async () => {
+    const copy = join(work, 'damaged')
+    cpSync(dump, copy, { recursive: true })
+    truncateSync(join(copy, `core-${sleeper.pid}.img`), 30)
+    const r = await show('--dir', copy, '--json')
+    expect(r.exitCode).toBe(1)
+    const view = JSON.parse(r.stdout) as SnapshotView
+    expect(view.status).toBe('damaged')
+    expect(view.damage).toMatchObject({ file: `core-${sleeper.pid}.img`, offset: 8 })
+    const text = await show('--dir', copy)
+    expect(text.stdout).toContain(`DAMAGED: core-${sleeper.pid}.img at byte 8`)
+  })
+
+  it('explains a missing directory with exit 3, and a bad id with exit 2', async () => {
+    const r = await show('--dir', join(work, 'nope'), '--json')
+    expect(r.exitCode).toBe(3)
+    expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'SNAPSHOT_NOT_FOUND' } })
+    const bad = await show('../x')
+    expect(bad.exitCode).toBe(2)
+    expect(bad.stderr).toMatch(/^error: /)
+  })
+})
