@@ -39,6 +39,11 @@ const SnapshotId = z
   .max(200)
   .regex(/^[A-Za-z0-9._-]+$/, 'snapshot ids are letters, digits, dot, dash and underscore')
 const JobId = z.string().min(1).max(100)
+/** An archive path on the core's machine: absolute, a .tar file, no NUL or newline. */
+const ArchivePath = z
+  .string()
+  .max(4096)
+  .regex(/^\/[^\0\n]*\.tar$/, 'an absolute path ending in .tar')
 
 /** The Freeze dialog's options (see FreezeOptions). */
 export const FreezeOptionsSchema = z.strictObject({
@@ -87,6 +92,14 @@ export const contract = {
     'snapshots.delete': {
       input: z.strictObject({ id: SnapshotId }),
       output: out<{ deleted: boolean }>()
+    },
+    'snapshots.export': {
+      input: z.strictObject({ id: SnapshotId, path: ArchivePath.optional() }),
+      output: out<{ path: string }>()
+    },
+    'snapshots.import': {
+      input: z.strictObject({ path: ArchivePath }),
+      output: out<SnapshotRow>()
     }
   },
   events: {

@@ -23,7 +23,9 @@ export const METHOD_NAMES = [
   'snapshots.inspect',
   'snapshots.preflight',
   'snapshots.restore',
-  'snapshots.delete'
+  'snapshots.delete',
+  'snapshots.export',
+  'snapshots.import'
 ] as const
 
 /** Every event the core pushes to the UI. */

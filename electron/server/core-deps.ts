@@ -2,8 +2,8 @@
  * The real CoreDeps: A's scanner, B's analysis, C's engine and store, D's image decoder and E's
  * helper, adapted to what the handlers need. The only file of the server that knows the core.
  */
-import { existsSync, readFileSync, statfsSync } from 'node:fs'
-import { hostname, release, userInfo } from 'node:os'
+import { existsSync, lstatSync, readFileSync, statfsSync } from 'node:fs'
+import { homedir, hostname, release, userInfo } from 'node:os'
 import { join } from 'node:path'
 
 import type {
@@ -24,6 +24,7 @@ import { readSnapshotView } from '../core/images/read-snapshot-view'
 import { helperStatus } from '../core/privilege/install'
 import { choosePrivilegePath, runHelper } from '../core/privilege/path'
 import { scan } from '../core/procfs/scan'
+import { exportSnapshot, importSnapshot } from '../core/snapshots/archive'
 import { defaultStoreRoot, openStore, type SnapshotStore } from '../core/snapshots/store'
 import type { CoreDeps } from './handlers'
 import type { JobHooks } from './jobs'
@@ -319,6 +320,34 @@ export function createCoreDeps(opts: CoreDepsOptions = {}): CoreDeps {
       } catch (err) {
         throw withLog(err, logOf(err) ?? tail(join(s.dir(id), 'restore.log')))
       }
+    },
+    async exportSnapshot(id, path) {
+      const s = getStore()
+      const m = s.get(id)
+      const file = path ?? join(homedir(), `icebox-${m.id}.tar`)
+      // Never overwrite: the path comes from the UI.
+      if (existsSync(file)) {
+        throw new AppError({
+          code: 'BAD_INPUT',
+          message: `${file} already exists.`,
+          remedy: 'Choose another file name; Icebox does not overwrite files.'
+        })
+      }
+      await exportSnapshot(s, id, file)
+      return file
+    },
+    async importSnapshot(path) {
+      const st = existsSync(path) ? lstatSync(path) : null
+      if (!st?.isFile()) {
+        throw new AppError({
+          code: 'BAD_INPUT',
+          message: `${path} is not a file.`,
+          remedy: 'Give the path of an archive made by "Export" or `icebox export`.'
+        })
+      }
+      const s = getStore()
+      const m = await importSnapshot(s, path)
+      return toSnapshotRow(m, s)
     },
     async deleteSnapshot(id) {
       if (choosePrivilegePath() !== 'root') {

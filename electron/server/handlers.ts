@@ -37,6 +37,9 @@ export interface CoreDeps {
   preflight(id: string): Promise<PreflightResult>
   restore(id: string, hooks: JobHooks): Promise<JobOutcome>
   deleteSnapshot(id: string): Promise<void>
+  /** Writes the snapshot as a tar archive (default path: the user's home). */
+  exportSnapshot(id: string, path?: string): Promise<string>
+  importSnapshot(path: string): Promise<SnapshotRow>
 }
 
 /** How long a scan may be reused by inspect/plan right after a list (ms). */
@@ -159,6 +162,8 @@ export function createHandlers(deps: CoreDeps, emit: EmitEvent): Handlers & { jo
     'snapshots.delete': async ({ id }) => {
       await deps.deleteSnapshot(id)
       return { deleted: true }
-    }
+    },
+    'snapshots.export': async ({ id, path }) => ({ path: await deps.exportSnapshot(id, path) }),
+    'snapshots.import': ({ path }) => deps.importSnapshot(path)
   }
 }

@@ -5,6 +5,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net'
 import { existsSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
 
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -217,6 +218,31 @@ describe('icebox serve in Chromium (real core)', () => {
     expect(await restore.getAttribute('title')).toContain(String(treePids[0]))
     expect(await p.locator(`[data-snapshot="${snapshotId}"]`).textContent()).toContain('Restored')
     await shot(p, 'snapshots-pid-taken-light')
+  })
+
+  it('exports, deletes and imports the snapshot back', async () => {
+    expect(snapshotId).not.toBe('')
+    const archive = join(serve.store, '..', `icebox-e2e-${process.pid}.tar`)
+    rmSync(archive, { force: true })
+    const p = await page()
+    await p.getByRole('button', { name: 'Snapshots' }).click()
+    const item = p.locator(`[data-snapshot="${snapshotId}"]`)
+    await item.click()
+    await p.getByLabel('Export to').fill(archive)
+    await p.locator('[data-command="export"]').click()
+    await expect.poll(() => p.getByTestId('archive-message').textContent()).toContain(archive)
+    expect(existsSync(archive)).toBe(true)
+    await p.getByRole('button', { name: 'Delete…' }).click()
+    await p.getByRole('button', { name: 'Delete', exact: true }).click()
+    await expect.poll(() => item.count()).toBe(0)
+    await p.getByLabel('Archive to import').fill(archive)
+    await p.locator('[data-command="import"]').click()
+    await expect.poll(() => item.count()).toBe(1)
+    await p.getByTestId('snapshot-tree').waitFor()
+    expect(await p.getByTestId('snapshot-tree').textContent()).toContain(
+      `e2e-tree pid ${treePids[0]}`
+    )
+    rmSync(archive, { force: true })
   })
 
   it('writes screenshots of every view in light and dark', async () => {

@@ -24,12 +24,17 @@ export interface SnapshotsSlice {
   preflight: PreflightResult | null
   restoreJobId: string | null
   restoreError: AppErrorData | null
+  /** The result of the last export/import, in words, or its error. */
+  archiveMessage: string | null
+  archiveError: AppErrorData | null
   refreshSnapshots(): Promise<void>
   setSnapshotFilter(f: string): void
   setSnapshotSort(s: SnapshotSort): void
   selectSnapshot(id: string | null): Promise<void>
   restoreSnapshot(id: string): Promise<void>
   deleteSnapshot(id: string): Promise<void>
+  exportSnapshot(id: string, path?: string): Promise<void>
+  importSnapshot(path: string): Promise<void>
 }
 
 export const createSnapshotsSlice: SliceCreator<SnapshotsSlice> = (api) => (set, get) => ({
@@ -43,6 +48,8 @@ export const createSnapshotsSlice: SliceCreator<SnapshotsSlice> = (api) => (set,
   preflight: null,
   restoreJobId: null,
   restoreError: null,
+  archiveMessage: null,
+  archiveError: null,
   async refreshSnapshots() {
     try {
       const snapshots = await api['snapshots.list']()
@@ -87,6 +94,26 @@ export const createSnapshotsSlice: SliceCreator<SnapshotsSlice> = (api) => (set,
       set({ restoreJobId: jobId })
     } catch (err) {
       set({ restoreError: errorData(err) })
+    }
+  },
+  async exportSnapshot(id, path) {
+    set({ archiveMessage: null, archiveError: null })
+    try {
+      const r = await api['snapshots.export']({ id, ...(path ? { path } : {}) })
+      set({ archiveMessage: `Exported to ${r.path}.` })
+    } catch (err) {
+      set({ archiveError: errorData(err) })
+    }
+  },
+  async importSnapshot(path) {
+    set({ archiveMessage: null, archiveError: null })
+    try {
+      const row = await api['snapshots.import']({ path })
+      set({ archiveMessage: `Imported ${row.name} (${row.id}).` })
+      await get().refreshSnapshots()
+      await get().selectSnapshot(row.id)
+    } catch (err) {
+      set({ archiveError: errorData(err) })
     }
   },
   async deleteSnapshot(id) {

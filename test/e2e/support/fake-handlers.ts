@@ -212,7 +212,11 @@ export function createFakeBackend(rows: ProcessRow[]): FakeBackend {
     },
     'snapshots.preflight': async () => ({ ok: true, problems: [] }),
     'snapshots.restore': async () => ({ jobId: 'job-2' }),
-    'snapshots.delete': async () => ({ deleted: true })
+    'snapshots.delete': async () => ({ deleted: true }),
+    'snapshots.export': async ({ id }) => ({ path: `/tmp/icebox-${id}.tar` }),
+    'snapshots.import': async () => {
+      throw new AppError({ code: 'BAD_INPUT', message: 'No import in the fake backend.' })
+    }
   }
   return {
     handlers,

@@ -153,6 +153,10 @@ function deps(over: Partial<CoreDeps> = {}): CoreDeps {
     }),
     restore: async () => ({ rootPid: 10 }),
     deleteSnapshot: async () => {},
+    exportSnapshot: async (id, path) => path ?? `/root/icebox-${id}.tar`,
+    importSnapshot: async () => {
+      throw new Error('unused')
+    },
     ...over
   }
 }
@@ -262,6 +266,17 @@ describe('handlers over CoreDeps', () => {
     await h.jobs.idle()
     expect(events.at(-1)!.payload).toMatchObject({ ok: false, error: { code: 'CANCELLED' } })
     expect(await h['job.cancel']({ jobId }, ctx)).toEqual({ cancelled: false })
+  })
+
+  it('exports to a default or given .tar path; the contract refuses other paths', async () => {
+    const h = createHandlers(deps(), recorder().emit)
+    expect(await h['snapshots.export']({ id: 'x' }, ctx)).toEqual({ path: '/root/icebox-x.tar' })
+    const { contract } = await import('../../../electron/common/contract')
+    const input = contract.methods['snapshots.export'].input
+    expect(input.safeParse({ id: '20261127-000000-abcdef', path: '/tmp/a.tar' }).success).toBe(true)
+    expect(input.safeParse({ id: '20261127-000000-abcdef', path: 'rel.tar' }).success).toBe(false)
+    expect(input.safeParse({ id: '20261127-000000-abcdef', path: '/etc/passwd' }).success).toBe(false)
+    expect(input.safeParse({ id: '../x', path: '/tmp/a.tar' }).success).toBe(false)
   })
 
   it('refuses a restore whose pre-flight blocks, in words, before any job starts', async () => {

@@ -104,6 +104,8 @@ export function SnapshotDetailsPane(): ReactNode {
   const restoreError = useAppStore((s) => s.restoreError)
   const job = useAppStore((s) => (s.restoreJobId ? s.jobs[s.restoreJobId] : undefined))
   const [confirmDelete, setConfirmDelete] = useState(false)
+  const [exportPath, setExportPath] = useState('')
+  const exportSnapshot = useAppStore((s) => s.exportSnapshot)
   if (!id) return <div className="snap-details empty">Select a snapshot.</div>
   const view = details?.view ?? null
   const blockers = preflight?.problems.filter((p) => p.blocking) ?? []
@@ -145,6 +147,23 @@ export function SnapshotDetailsPane(): ReactNode {
             Delete…
           </button>
         )}
+      </div>
+      <div className="restore-bar">
+        <input
+          className="search"
+          aria-label="Export to"
+          placeholder={`default: ~/icebox-${id}.tar`}
+          value={exportPath}
+          onChange={(e) => setExportPath(e.target.value)}
+        />
+        <button
+          type="button"
+          className="btn"
+          data-command="export"
+          onClick={() => void exportSnapshot(id, exportPath.trim() || undefined)}
+        >
+          Export
+        </button>
       </div>
       {preflight && preflight.problems.length > 0 && (
         <ul className="preflight" data-testid="preflight">

@@ -1,5 +1,5 @@
 /** The Snapshots view: filterable, sortable list on the left, details on the right. */
-import { useEffect, useMemo, type ReactNode } from 'react'
+import { useEffect, useMemo, useState, type ReactNode } from 'react'
 
 import type { SnapshotState } from '../../../../electron/common/api-types'
 import { ErrorBox } from '../../components/error-box'
@@ -13,6 +13,40 @@ const STATE_LABEL: Record<SnapshotState, string> = {
   restored: 'Restored',
   'tcp-used': 'TCP already used',
   damaged: 'Damaged'
+}
+
+/** Import an archive made by Export (a path on the machine running the core). */
+function ImportBar(): ReactNode {
+  const [path, setPath] = useState('')
+  const importSnapshot = useAppStore((s) => s.importSnapshot)
+  const message = useAppStore((s) => s.archiveMessage)
+  const error = useAppStore((s) => s.archiveError)
+  return (
+    <div className="import-bar">
+      <input
+        className="search"
+        aria-label="Archive to import"
+        placeholder="/path/to/snapshot.tar"
+        value={path}
+        onChange={(e) => setPath(e.target.value)}
+      />
+      <button
+        type="button"
+        className="btn"
+        data-command="import"
+        disabled={!path.trim()}
+        onClick={() => void importSnapshot(path.trim())}
+      >
+        Import
+      </button>
+      {message && (
+        <div className="muted" role="status" data-testid="archive-message">
+          {message}
+        </div>
+      )}
+      {error && <ErrorBox error={error} />}
+    </div>
+  )
 }
 
 export function SnapshotsView(): ReactNode {
@@ -70,6 +104,7 @@ export function SnapshotsView(): ReactNode {
             Refresh
           </button>
         </div>
+        <ImportBar />
         {error && <ErrorBox error={error} />}
         {snapshots && shown.length === 0 && (
           <p className="empty">
