@@ -47,7 +47,8 @@ function analyzeIndexed(
   scan: ScanResult,
   index: ScanIndex,
   root: ProcessInfo,
-  context: AnalysisContext
+  context: AnalysisContext,
+  memo: RuleContext['memo']
 ): Analysis {
   const tree = collectTree(root, index)
   const ctx: RuleContext = {
@@ -56,9 +57,14 @@ function analyzeIndexed(
     treePids: new Set(tree.map((p) => p.pid)),
     byPid: index.byPid,
     locksByFile: index.locksByFile,
+    range: { lo: index.order.enter.get(root.pid)!, hi: index.order.exit.get(root.pid)! },
+    pipeHolders: index.pipeHolders,
+    socketHolders: index.socketHolders,
+    socketByInode: index.socketByInode,
     context,
     selfPid: scan.selfPid,
-    ssAvailable: scan.ssAvailable
+    ssAvailable: scan.ssAvailable,
+    memo
   }
   // A kernel thread is not a program: everything else said about it would be noise.
   const rules = root.kernelThread ? [kernelThreadRule] : RULES
@@ -88,7 +94,7 @@ export function analyze(scan: ScanResult, pid: number, ctx: AnalysisContext): An
       remedy: 'Run `icebox ps` to see the current processes and their pids.'
     })
   }
-  return analyzeIndexed(scan, index, root, ctx)
+  return analyzeIndexed(scan, index, root, ctx, new Map())
 }
 
 /**
@@ -103,6 +109,7 @@ export function analyzeAll(
   const index = indexScan(scan)
   const result = new Map<number, Analysis>()
   const roots = pids ? [...pids].flatMap((pid) => index.byPid.get(pid) ?? []) : scan.processes
-  for (const p of roots) result.set(p.pid, analyzeIndexed(scan, index, p, ctx))
+  const memo: RuleContext['memo'] = new Map()
+  for (const p of roots) result.set(p.pid, analyzeIndexed(scan, index, p, ctx, memo))
   return result
 }

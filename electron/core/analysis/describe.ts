@@ -39,24 +39,16 @@ export function formatBytes(n: number): string {
 /**
  * The filesystem or abstract name of a unix socket's other end. The scanner gives the peer's
  * name in `remote` when `ss` printed it; a client socket usually shows only "*", so the name is
- * taken from the peer socket itself (its local address) through the processes holding it.
+ * taken from the peer socket itself (its local address).
  */
 export function unixPeerName(
   sock: SocketFd,
-  byPid: ReadonlyMap<number, ProcessInfo>
+  socketByInode: ReadonlyMap<number, SocketFd>
 ): string | null {
   if (sock.remote && sock.remote !== '*') return sock.remote
   if (sock.peerInode === null) return null
-  for (const peer of sock.peers) {
-    const holder = byPid.get(peer.pid)
-    if (!holder) continue
-    for (const fd of holder.fds) {
-      if (fd.kind === 'socket' && fd.inode === sock.peerInode && fd.local && fd.local !== '*') {
-        return fd.local
-      }
-    }
-  }
-  return null
+  const peer = socketByInode.get(sock.peerInode)
+  return peer?.local && peer.local !== '*' ? peer.local : null
 }
 
 /** True when a unix socket has (or had, as far as the scan knows) another end. */
@@ -64,4 +56,13 @@ export function isConnectedUnix(sock: SocketFd): boolean {
   if (sock.proto !== 'unix') return false
   if (sock.peerInode !== null && sock.peerInode !== 0) return true
   return sock.state === 'CONNECTED' || sock.state === 'ESTAB' || sock.state === 'ESTABLISHED'
+}
+
+/** How many peers evidence names before it says "and N more". */
+export const PEERS_LISTED = 5
+
+/** "pid 1 (a) fd 3, pid 2 (b), and 40 more". */
+export function peersSummary(listed: PeerRef[], total: number): string {
+  const more = total > listed.length ? `, and ${total - listed.length} more` : ''
+  return peersLabel(listed) + more
 }

@@ -1,7 +1,8 @@
 /**
  * The process tree CRIU takes: a process and all its descendants, found through ppid.
  */
-import type { FileLock, ProcessInfo, ScanResult } from '../../common/model'
+import type { FileLock, ProcessInfo, ScanResult, SocketFd } from '../../common/model'
+import { indexHolders, numberTrees, type InodeHolders, type TreeOrder } from './holders'
 
 /** A lock and the process holding it. */
 export interface HeldLock {
@@ -15,6 +16,12 @@ export interface ScanIndex {
   childrenOf: Map<number, ProcessInfo[]>
   /** Every lock of the scan by "dev:inode" of the locked file. */
   locksByFile: Map<string, HeldLock[]>
+  /** Depth-first numbering: a tree is the range [enter(root), exit(root)). */
+  order: TreeOrder
+  pipeHolders: Map<number, InodeHolders>
+  socketHolders: Map<number, InodeHolders>
+  /** Each socket by inode (the first fd seen), to name the other end of a unix socket. */
+  socketByInode: Map<number, SocketFd>
 }
 
 /** The key of a locked file in `locksByFile`. */
@@ -39,7 +46,23 @@ export function indexScan(scan: ScanResult): ScanIndex {
     if (siblings) siblings.push(p)
     else childrenOf.set(p.ppid, [p])
   }
-  return { byPid, childrenOf, locksByFile }
+  const socketByInode = new Map<number, SocketFd>()
+  for (const p of scan.processes) {
+    for (const fd of p.fds) {
+      if (fd.kind === 'socket' && !socketByInode.has(fd.inode)) socketByInode.set(fd.inode, fd)
+    }
+  }
+  const order = numberTrees(scan.processes, byPid, childrenOf)
+  const holders = indexHolders(scan.processes, order)
+  return {
+    byPid,
+    childrenOf,
+    locksByFile,
+    order,
+    pipeHolders: holders.pipes,
+    socketHolders: holders.sockets,
+    socketByInode
+  }
 }
 
 /** The root and its descendants, breadth first (the root comes first). */

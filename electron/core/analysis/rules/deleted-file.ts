@@ -1,6 +1,6 @@
 import type { Finding } from '../../../common/model'
 import { formatBytes, procLabel } from '../describe'
-import type { Rule } from '../rule'
+import { perProcess, type Rule } from '../rule'
 
 /** CRIU's default --ghost-limit: larger deleted files make the dump fail (D10). */
 export const DEFAULT_GHOST_LIMIT = 1024 * 1024
@@ -10,8 +10,8 @@ export const DEFAULT_GHOST_LIMIT = 1024 * 1024
  * snapshot as "ghost files"; above 1 MiB only with a larger --ghost-limit.
  */
 export const deletedFileRule: Rule = (ctx) => {
-  const findings: Finding[] = []
-  for (const p of ctx.tree) {
+  return perProcess(ctx, 'deleted-file', (p) => {
+    const findings: Finding[] = []
     const small: string[] = []
     const large: string[] = []
     let largest = 0
@@ -53,6 +53,6 @@ export const deletedFileRule: Rule = (ctx) => {
         evidence: small
       })
     }
-  }
-  return findings
+    return findings
+  })
 }

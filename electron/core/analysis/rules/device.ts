@@ -1,6 +1,6 @@
 import type { Finding } from '../../../common/model'
 import { procLabel } from '../describe'
-import type { Rule } from '../rule'
+import { perProcess, type Rule } from '../rule'
 
 /** Character devices CRIU saves and reopens by itself, by path. */
 const SAFE_DEVICE_PATH =
@@ -33,8 +33,8 @@ export function isSafeDevice(
  * may be missing at restore.
  */
 export const deviceRule: Rule = (ctx) => {
-  const findings: Finding[] = []
-  for (const p of ctx.tree) {
+  return perProcess(ctx, 'device', (p) => {
+    const findings: Finding[] = []
     const evidence: string[] = []
     for (const fd of p.fds) {
       if (fd.kind !== 'device') continue
@@ -46,7 +46,7 @@ export const deviceRule: Rule = (ctx) => {
       if (isSafeDevice('char', m.path, m.major, m.minor)) continue
       evidence.push(`mapped: ${m.path} (${m.major}:${m.minor})`)
     }
-    if (evidence.length === 0) continue
+    if (evidence.length === 0) return findings
     findings.push({
       id: 'device',
       severity: 'blocker',
@@ -58,6 +58,6 @@ export const deviceRule: Rule = (ctx) => {
         `restore. Close the program's use of the device (or quit the program) before freezing.`,
       evidence
     })
-  }
-  return findings
+    return findings
+  })
 }

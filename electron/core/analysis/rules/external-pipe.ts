@@ -1,6 +1,20 @@
-import type { Finding } from '../../../common/model'
-import { outsidePeers, peersLabel, procLabel } from '../describe'
-import type { Rule } from '../rule'
+import type { Finding, PeerRef, PipeFd } from '../../../common/model'
+import { PEERS_LISTED, outsidePeers, peersSummary, procLabel } from '../describe'
+import { peerRefFor, splitHolders } from '../holders'
+import type { Rule, RuleContext } from '../rule'
+
+/** The holders of the pipe outside the tree: the first few, and how many in all. */
+function outsideEnds(fd: PipeFd, ctx: RuleContext): { listed: PeerRef[]; total: number } {
+  const holders = ctx.pipeHolders.get(fd.inode)
+  if (holders && holders.pids.length > 1) {
+    const split = splitHolders(holders, ctx.range, PEERS_LISTED)
+    const listed = split.firstOutside.map((pid) => peerRefFor(pid, fd.inode, 'pipe', ctx.byPid))
+    return { listed, total: split.outside }
+  }
+  // The scan knows peers the fds of the scan do not show (e.g. a FIFO opened elsewhere).
+  const outside = outsidePeers(fd.peers, ctx.treePids)
+  return { listed: outside.slice(0, PEERS_LISTED), total: outside.length }
+}
 
 /**
  * `external-pipe`: a pipe or FIFO shared with a process outside the tree. CRIU dumps it without
@@ -12,11 +26,11 @@ export const externalPipeRule: Rule = (ctx) => {
     const evidence: string[] = []
     for (const fd of p.fds) {
       if (fd.kind !== 'pipe') continue
-      const outside = outsidePeers(fd.peers, ctx.treePids)
-      if (outside.length === 0) continue
+      const { listed, total } = outsideEnds(fd, ctx)
+      if (total === 0) continue
       const end = fd.end ? ` (${fd.end} end)` : ''
       const what = fd.variant === 'fifo' ? `FIFO ${fd.path ?? fd.inode}` : `pipe ${fd.inode}`
-      evidence.push(`fd ${fd.fd}: ${what}${end}, other end held by ${peersLabel(outside)}`)
+      evidence.push(`fd ${fd.fd}: ${what}${end}, other end held by ${peersSummary(listed, total)}`)
     }
     if (evidence.length === 0) continue
     findings.push({

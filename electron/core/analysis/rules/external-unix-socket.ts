@@ -1,12 +1,34 @@
-import type { Finding, SocketFd } from '../../../common/model'
-import { isConnectedUnix, peersLabel, procLabel, unixPeerName } from '../describe'
+import type { Finding, PeerRef, SocketFd } from '../../../common/model'
+import { PEERS_LISTED, isConnectedUnix, peersSummary, procLabel, unixPeerName } from '../describe'
+import { peerRefFor, splitHolders } from '../holders'
 import type { Rule, RuleContext } from '../rule'
 
 function socketLabel(sock: SocketFd, ctx: RuleContext): string {
-  const peerName = unixPeerName(sock, ctx.byPid)
+  const peerName = unixPeerName(sock, ctx.socketByInode)
   const local = sock.local && sock.local !== '*' ? ` ${sock.local}` : ''
   const peer = peerName ? ` to ${peerName}` : ''
   return `fd ${sock.fd}: unix ${sock.type ?? 'socket'}${local}${peer}`
+}
+
+/**
+ * Where the other end of a connected unix socket is held: null when some process of the tree
+ * holds it (nothing to report), else the first few holders outside and how many in all.
+ */
+function outsideEnd(
+  sock: SocketFd,
+  peerInode: number,
+  ctx: RuleContext
+): { listed: PeerRef[]; total: number } | null {
+  const holders = ctx.socketHolders.get(peerInode)
+  if (holders) {
+    const split = splitHolders(holders, ctx.range, PEERS_LISTED)
+    if (split.inside > 0) return null
+    const listed = split.firstOutside.map((pid) => peerRefFor(pid, peerInode, 'socket', ctx.byPid))
+    return { listed, total: split.outside }
+  }
+  // No scanned fd holds the peer socket; `ss` may still have named its owner.
+  if (sock.peers.some((peer) => ctx.treePids.has(peer.pid))) return null
+  return { listed: sock.peers.slice(0, PEERS_LISTED), total: sock.peers.length }
 }
 
 /**
@@ -26,12 +48,13 @@ export const externalUnixSocketRule: Rule = (ctx) => {
         unknown.push(`${socketLabel(fd, ctx)}, peer unknown`)
         continue
       }
-      // The peer is inside when some process of the tree holds the peer socket.
-      if (fd.peers.some((peer) => ctx.treePids.has(peer.pid))) continue
+      const outside = outsideEnd(fd, fd.peerInode, ctx)
+      if (!outside) continue
       const holders =
-        fd.peers.length > 0 ? `peer ${peersLabel(fd.peers)}` : 'peer held by no visible process'
-      const inode = fd.peerInode === null ? '' : ` (peer socket ${fd.peerInode})`
-      const line = `${socketLabel(fd, ctx)}, ${holders}${inode}`
+        outside.total > 0
+          ? `peer ${peersSummary(outside.listed, outside.total)}`
+          : 'peer held by no visible process'
+      const line = `${socketLabel(fd, ctx)}, ${holders} (peer socket ${fd.peerInode})`
       if (fd.type === 'dgram') datagram.push(line)
       else stream.push(line)
     }

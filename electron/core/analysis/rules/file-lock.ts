@@ -1,4 +1,4 @@
-import type { FileLock, Finding } from '../../../common/model'
+import type { FileLock, Finding, ProcessInfo } from '../../../common/model'
 import { procLabel } from '../describe'
 import type { Rule, RuleContext } from '../rule'
 import { lockKey } from '../tree'
@@ -29,32 +29,44 @@ export const fileLockRule: Rule = (ctx) => {
   const findings: Finding[] = []
   for (const p of ctx.tree) {
     if (p.locks.length === 0) continue
-    const evidence: string[] = []
-    let contended = false
-    for (const l of p.locks) {
-      const others = outsideHolders(l, ctx)
-      if (others.length > 0) contended = true
-      evidence.push(
-        describeLock(l) + (others.length > 0 ? `, also locked by ${others.join(', ')}` : '')
-      )
+    const others = p.locks.map((l) => outsideHolders(l, ctx))
+    if (others.every((o) => o.length === 0)) {
+      // The usual case does not depend on the tree: judge it once per scan.
+      const memo = ctx.memo.get('file-lock') ?? new Map<number, readonly Finding[]>()
+      ctx.memo.set('file-lock', memo)
+      let found = memo.get(p.pid)
+      if (!found) {
+        found = [lockFinding(p, p.locks.map(describeLock), false)]
+        memo.set(p.pid, found)
+      }
+      findings.push(...found)
+      continue
     }
-    const count = p.locks.length === 1 ? 'a file lock' : `${p.locks.length} file locks`
-    findings.push({
-      id: 'file-lock',
-      severity: 'needs-option',
-      pid: p.pid,
-      option: '--file-locks',
-      message:
-        `Process ${procLabel(p)} holds ${count}. CRIU saves locks only with --file-locks (and ` +
-        `must restore with it too). CRIU cannot know about other programs that use the same ` +
-        `file: while the process is frozen its lock is gone and they may take it, so this is ` +
-        `safe only when no process outside the frozen tree uses the lock.` +
-        (contended
-          ? ' Here a process outside the tree locks the same file: restore may fail or the ' +
-            'files may be changed behind the program’s back.'
-          : ''),
-      evidence
-    })
+    const evidence = p.locks.map(
+      (l, i) =>
+        describeLock(l) + (others[i]!.length > 0 ? `, also locked by ${others[i]!.join(', ')}` : '')
+    )
+    findings.push(lockFinding(p, evidence, true))
   }
   return findings
+}
+
+function lockFinding(p: ProcessInfo, evidence: string[], contended: boolean): Finding {
+  const count = p.locks.length === 1 ? 'a file lock' : `${p.locks.length} file locks`
+  return {
+    id: 'file-lock',
+    severity: 'needs-option',
+    pid: p.pid,
+    option: '--file-locks',
+    message:
+      `Process ${procLabel(p)} holds ${count}. CRIU saves locks only with --file-locks (and ` +
+      `must restore with it too). CRIU cannot know about other programs that use the same ` +
+      `file: while the process is frozen its lock is gone and they may take it, so this is ` +
+      `safe only when no process outside the frozen tree uses the lock.` +
+      (contended
+        ? ' Here a process outside the tree locks the same file: restore may fail or the ' +
+          'files may be changed behind the program’s back.'
+        : ''),
+    evidence
+  }
 }

@@ -1,6 +1,6 @@
 import type { Finding, NamespaceKind } from '../../../common/model'
 import { procLabel } from '../describe'
-import type { Rule } from '../rule'
+import { perProcess, type Rule } from '../rule'
 
 const KINDS: NamespaceKind[] = ['pid', 'mnt', 'net', 'ipc', 'user']
 
@@ -10,15 +10,15 @@ const KINDS: NamespaceKind[] = ['pid', 'mnt', 'net', 'ipc', 'user']
  * those (D20–D23), which Icebox does not do.
  */
 export const foreignNamespaceRule: Rule = (ctx) => {
-  const findings: Finding[] = []
-  for (const p of ctx.tree) {
+  return perProcess(ctx, 'foreign-namespace', (p) => {
+    const findings: Finding[] = []
     const evidence: string[] = []
     for (const kind of KINDS) {
       const ns = p.namespaces[kind]
       if (ns.inode !== null && !ns.same) evidence.push(`${kind} namespace ${ns.inode}`)
     }
     if (p.nspid.length > 1) evidence.push(`nested pid namespace: NSpid ${p.nspid.join(' ')}`)
-    if (evidence.length === 0) continue
+    if (evidence.length === 0) return findings
     findings.push({
       id: 'foreign-namespace',
       severity: 'blocker',
@@ -30,6 +30,6 @@ export const foreignNamespaceRule: Rule = (ctx) => {
         `checkpoint feature instead (for example podman container checkpoint).`,
       evidence
     })
-  }
-  return findings
+    return findings
+  })
 }

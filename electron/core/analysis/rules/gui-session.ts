@@ -1,6 +1,6 @@
 import type { Finding } from '../../../common/model'
 import { isConnectedUnix, procLabel, unixPeerName } from '../describe'
-import type { Rule } from '../rule'
+import { perProcess, type Rule } from '../rule'
 
 /** Socket names of display servers and the session message bus. */
 const GUI_SOCKET = [
@@ -21,20 +21,20 @@ function guiTarget(name: string | null): string | null {
  * from sockets, not from the environment (another user's environ is unreadable).
  */
 export const guiSessionRule: Rule = (ctx) => {
-  const findings: Finding[] = []
-  for (const p of ctx.tree) {
+  return perProcess(ctx, 'gui-session', (p) => {
+    const findings: Finding[] = []
     const evidence: string[] = []
     const targets = new Set<string>()
     for (const fd of p.fds) {
       if (fd.kind !== 'socket' || fd.proto !== 'unix') continue
       const connected = isConnectedUnix(fd)
-      const peerName = connected ? unixPeerName(fd, ctx.byPid) : null
+      const peerName = connected ? unixPeerName(fd, ctx.socketByInode) : null
       const target = guiTarget(peerName) ?? guiTarget(fd.local)
       if (!target) continue
       targets.add(target)
       evidence.push(`fd ${fd.fd}: unix socket ${peerName ?? fd.local} (${target})`)
     }
-    if (evidence.length === 0) continue
+    if (evidence.length === 0) return findings
     findings.push({
       id: 'gui-session',
       severity: 'blocker',
@@ -46,6 +46,6 @@ export const guiSessionRule: Rule = (ctx) => {
         `without a display (terminal or background programs) instead.`,
       evidence
     })
-  }
-  return findings
+    return findings
+  })
 }

@@ -1,21 +1,21 @@
 import type { Finding } from '../../../common/model'
 import { procLabel } from '../describe'
-import type { Rule } from '../rule'
+import { perProcess, type Rule } from '../rule'
 
 /**
  * `inotify`: file-watch descriptors are saved, but events queued at freeze time are dropped
  * (§1.3 item 8) and changes while frozen are never reported.
  */
 export const inotifyRule: Rule = (ctx) => {
-  const findings: Finding[] = []
-  for (const p of ctx.tree) {
+  return perProcess(ctx, 'inotify', (p) => {
+    const findings: Finding[] = []
     const evidence: string[] = []
     for (const fd of p.fds) {
       if (fd.kind === 'anon' && (fd.anonKind === 'inotify' || fd.anonKind === 'fanotify')) {
         evidence.push(`fd ${fd.fd}: ${fd.target}`)
       }
     }
-    if (evidence.length === 0) continue
+    if (evidence.length === 0) return findings
     findings.push({
       id: 'inotify',
       severity: 'warning',
@@ -26,6 +26,6 @@ export const inotifyRule: Rule = (ctx) => {
         `the program may miss that a file changed.`,
       evidence
     })
-  }
-  return findings
+    return findings
+  })
 }

@@ -1,12 +1,12 @@
 import type { Finding } from '../../../common/model'
 import { procLabel } from '../describe'
-import type { Rule } from '../rule'
+import { perProcess, type Rule } from '../rule'
 
 /** `kernel-thread`: kernel threads are part of the kernel, not programs CRIU can save. */
 export const kernelThreadRule: Rule = (ctx) => {
-  const findings: Finding[] = []
-  for (const p of ctx.tree) {
-    if (!p.kernelThread) continue
+  return perProcess(ctx, 'kernel-thread', (p) => {
+    const findings: Finding[] = []
+    if (!p.kernelThread) return findings
     findings.push({
       id: 'kernel-thread',
       severity: 'blocker',
@@ -14,6 +14,6 @@ export const kernelThreadRule: Rule = (ctx) => {
       message: `${procLabel(p)} is a kernel thread: it is part of the kernel, not a program, and cannot be frozen.`,
       evidence: [`pid ${p.pid}: kernel thread ${p.name}`]
     })
-  }
-  return findings
+    return findings
+  })
 }

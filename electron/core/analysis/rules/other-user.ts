@@ -1,6 +1,6 @@
 import type { Finding } from '../../../common/model'
 import { procLabel } from '../describe'
-import type { Rule } from '../rule'
+import { perProcess, type Rule } from '../rule'
 
 /**
  * `other-user`: in user mode Icebox freezes only the user's own processes (the helper refuses
@@ -9,11 +9,11 @@ import type { Rule } from '../rule'
  */
 export const otherUserRule: Rule = (ctx) => {
   if (ctx.context.mode !== 'user') return []
-  const findings: Finding[] = []
-  for (const p of ctx.tree) {
+  return perProcess(ctx, 'other-user', (p) => {
+    const findings: Finding[] = []
     const uids = p.uids ? p.uids.slice(0, 3) : [p.uid]
     const foreign = uids.filter((u) => u !== ctx.context.uid)
-    if (foreign.length === 0) continue
+    if (foreign.length === 0) return findings
     findings.push({
       id: 'other-user',
       severity: 'blocker',
@@ -23,6 +23,6 @@ export const otherUserRule: Rule = (ctx) => {
         `You can only freeze your own processes; run Icebox as root (sudo) to freeze it.`,
       evidence: [`pid ${p.pid}: uids ${uids.join('/')} (${p.user}), yours ${ctx.context.uid}`]
     })
-  }
-  return findings
+    return findings
+  })
 }

@@ -1,15 +1,15 @@
 import type { Finding } from '../../../common/model'
 import { procLabel } from '../describe'
-import type { Rule } from '../rule'
+import { perProcess, type Rule } from '../rule'
 
 /**
  * `sysv-shm`: SysV shared memory in the host IPC namespace (D18, e.g. X11 MIT-SHM clients). CRIU
  * saves SysV IPC only with a private IPC namespace, so the dump fails.
  */
 export const sysvShmRule: Rule = (ctx) => {
-  const findings: Finding[] = []
-  for (const p of ctx.tree) {
-    if (!p.maps?.sysvShm) continue
+  return perProcess(ctx, 'sysv-shm', (p) => {
+    const findings: Finding[] = []
+    if (!p.maps?.sysvShm) return findings
     findings.push({
       id: 'sysv-shm',
       severity: 'blocker',
@@ -20,6 +20,6 @@ export const sysvShmRule: Rule = (ctx) => {
         `namespace, so the freeze would fail.`,
       evidence: [`pid ${p.pid}: SYSV shared memory mapping in /proc/${p.pid}/maps`]
     })
-  }
-  return findings
+    return findings
+  })
 }

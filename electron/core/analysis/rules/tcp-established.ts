@@ -1,6 +1,6 @@
 import type { Finding } from '../../../common/model'
 import { procLabel } from '../describe'
-import type { Rule } from '../rule'
+import { perProcess, type Rule } from '../rule'
 
 /** TCP states of a connection (not a listener and not a closed socket). */
 const CONNECTED_STATES = new Set([
@@ -20,9 +20,9 @@ const CONNECTED_STATES = new Set([
  * (--tcp-close: the program sees the connection closed and must reconnect).
  */
 export const tcpEstablishedRule: Rule = (ctx) => {
-  const findings: Finding[] = []
   const asUser = ctx.context.mode === 'user'
-  for (const p of ctx.tree) {
+  return perProcess(ctx, 'tcp-established', (p) => {
+    const findings: Finding[] = []
     const evidence: string[] = []
     for (const fd of p.fds) {
       if (fd.kind !== 'socket' || (fd.proto !== 'tcp' && fd.proto !== 'tcp6')) continue
@@ -30,7 +30,7 @@ export const tcpEstablishedRule: Rule = (ctx) => {
       const state = fd.state === 'ESTABLISHED' ? '' : ` (${fd.state})`
       evidence.push(`fd ${fd.fd}: ${fd.local ?? '?'} -> ${fd.remote ?? '?'}${state}`)
     }
-    if (evidence.length === 0) continue
+    if (evidence.length === 0) return findings
     const what = `Process ${procLabel(p)} has ${evidence.length === 1 ? 'an open TCP connection' : `${evidence.length} open TCP connections`}. `
     findings.push(
       asUser
@@ -60,6 +60,6 @@ export const tcpEstablishedRule: Rule = (ctx) => {
             evidence
           }
     )
-  }
-  return findings
+    return findings
+  })
 }

@@ -1,15 +1,15 @@
 import type { Finding } from '../../../common/model'
 import { procLabel } from '../describe'
-import type { Rule } from '../rule'
+import { perProcess, type Rule } from '../rule'
 
 /**
  * `traced`: CRIU seizes every task with ptrace; a task that already has a tracer (strace, gdb,
  * a crash handler) cannot be seized, and the dump fails with "Unable to interrupt task".
  */
 export const tracedRule: Rule = (ctx) => {
-  const findings: Finding[] = []
-  for (const p of ctx.tree) {
-    if (p.tracerPid === 0) continue
+  return perProcess(ctx, 'traced', (p) => {
+    const findings: Finding[] = []
+    if (p.tracerPid === 0) return findings
     const tracer = ctx.byPid.get(p.tracerPid)
     const tracerText = tracer ? procLabel(tracer) : String(p.tracerPid)
     findings.push({
@@ -22,6 +22,6 @@ export const tracedRule: Rule = (ctx) => {
         `attach while another tracer holds it. Detach the debugger or stop the tracer first.`,
       evidence: [`pid ${p.pid}: TracerPid ${p.tracerPid}${tracer ? ` (${tracer.name})` : ''}`]
     })
-  }
-  return findings
+    return findings
+  })
 }

@@ -1,6 +1,6 @@
 import type { AnonKind, Finding } from '../../../common/model'
 import { procLabel } from '../describe'
-import type { Rule } from '../rule'
+import { perProcess, type Rule } from '../rule'
 
 /** Anonymous-inode kinds CRIU 4.2 cannot dump (D15, D16), with what they are for. */
 const UNSUPPORTED: Partial<Record<AnonKind, string>> = {
@@ -18,8 +18,8 @@ const UNSUPPORTED: Partial<Record<AnonKind, string>> = {
  * at all are reported as a warning: CRIU may or may not know them.
  */
 export const unsupportedFdRule: Rule = (ctx) => {
-  const findings: Finding[] = []
-  for (const p of ctx.tree) {
+  return perProcess(ctx, 'unsupported-fd', (p) => {
+    const findings: Finding[] = []
     const blocked: string[] = []
     const kinds = new Set<string>()
     const unknown: string[] = []
@@ -59,6 +59,6 @@ export const unsupportedFdRule: Rule = (ctx) => {
         evidence: unknown
       })
     }
-  }
-  return findings
+    return findings
+  })
 }

@@ -1,12 +1,12 @@
 import type { Finding } from '../../../common/model'
 import { procLabel } from '../describe'
-import type { Rule } from '../rule'
+import { perProcess, type Rule } from '../rule'
 
 /** `uprobes`: a [uprobes] mapping (a tracing tool probes the program): needs --allow-uprobes (D24). */
 export const uprobesRule: Rule = (ctx) => {
-  const findings: Finding[] = []
-  for (const p of ctx.tree) {
-    if (!p.maps?.uprobes) continue
+  return perProcess(ctx, 'uprobes', (p) => {
+    const findings: Finding[] = []
+    if (!p.maps?.uprobes) return findings
     findings.push({
       id: 'uprobes',
       severity: 'needs-option',
@@ -17,6 +17,6 @@ export const uprobesRule: Rule = (ctx) => {
         `CRIU freezes it only with --allow-uprobes, and the probes are not active after restore.`,
       evidence: [`pid ${p.pid}: [uprobes] mapping`]
     })
-  }
-  return findings
+    return findings
+  })
 }
