@@ -14,7 +14,7 @@ import {
   MAGIC_NAMES,
   MESSAGE_FOR_TYPE
 } from './magic'
-import { decodeMessage, type Decoded } from './schema'
+import { messageDecoder, type Decoded } from './schema'
 
 /** Largest message we accept (CRIU's own messages are at most a few hundred KiB). */
 export const DEFAULT_ENTRY_CAP = 16 * 1024 * 1024
@@ -93,6 +93,7 @@ export function readImageFile(
     if (OPAQUE_TYPES.has(type)) return file
   }
 
+  const decode = messageDecoder(buf)
   let ghostChunks = false
   while (pos < len) {
     if (len - pos < 4) throw new ImageError(name, pos, 'file ends inside a size word')
@@ -121,7 +122,7 @@ export function readImageFile(
     if (type === 'GHOST_FILE' && index > 0) typeName = 'ghost_chunk_entry'
     let entry: Decoded
     try {
-      entry = decodeMessage(typeName, buf.subarray(at, at + size))
+      entry = decode(typeName, at, at + size)
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err)
       throw new ImageError(name, at, `bad ${typeName} message (${why})`)

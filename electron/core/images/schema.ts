@@ -86,8 +86,18 @@ export function hasMessage(typeName: string): boolean {
  * ImageError with the file offset). Absent fields stay absent; unknown fields are skipped.
  */
 export function decodeMessage(typeName: string, bytes: Uint8Array): Decoded {
-  const reader = protobuf.Reader.create(bytes)
-  return decodeInto(spec(typeName), reader, bytes.length, 0)
+  return messageDecoder(bytes)(typeName, 0, bytes.length)
+}
+
+/** Decodes messages at [start, end) of one buffer (a whole image file) with one shared Reader. */
+export type MessageDecoder = (typeName: string, start: number, end: number) => Decoded
+
+export function messageDecoder(buf: Uint8Array): MessageDecoder {
+  const reader = protobuf.Reader.create(buf)
+  return (typeName, start, end) => {
+    reader.pos = start
+    return decodeInto(spec(typeName), reader, end, 0)
+  }
 }
 
 function decodeInto(s: MessageSpec, r: protobuf.Reader, end: number, depth: number): Decoded {
@@ -152,11 +162,11 @@ function readScalar(r: protobuf.Reader, type: string): unknown {
     case 'bytes':
       return r.bytes()
     case 'uint64':
-      return longToDecimal(r.uint64(), false)
+      return varint64(r, false)
     case 'int64':
-      return longToDecimal(r.int64(), true)
+      return varint64(r, true)
     case 'sint64':
-      return longToDecimal(r.sint64(), true)
+      return zigzag64(varint64(r, true))
     case 'fixed64':
       return longToDecimal(r.fixed64(), false)
     case 'sfixed64':
@@ -186,4 +196,38 @@ function longToDecimal(v: number | { low: number; high: number }, signed: boolea
   if (hi < 0x200000 && !(signed && v.high < 0)) return String(hi * 0x100000000 + lo)
   const big = (BigInt(hi) << 32n) | BigInt(lo)
   return (signed ? BigInt.asIntN(64, big) : big).toString()
+}
+
+/**
+ * A 64-bit varint read straight from the Reader's buffer as an exact decimal string (pagemap
+ * files hold thousands of them; going through Long objects was the slowest part of a decode).
+ * `signed` reads it as two's complement (int64).
+ */
+function varint64(r: protobuf.Reader, signed: boolean): string {
+  const buf = r.buf
+  let pos = r.pos
+  let lo = 0
+  let hi = 0
+  for (let shift = 0; shift < 70; shift += 7) {
+    if (pos >= r.len) throw new RangeError('varint runs past the end of the message')
+    const b = buf[pos++]!
+    const bits = b & 0x7f
+    if (shift < 28) lo |= bits << shift
+    else if (shift === 28) {
+      lo |= (bits & 0x0f) << 28
+      hi |= bits >> 4
+    } else hi |= bits << (shift - 32)
+    if (b < 0x80) {
+      r.pos = pos
+      return longToDecimal({ low: lo, high: hi }, signed)
+    }
+  }
+  throw new Error('varint longer than 10 bytes')
+}
+
+/** Undoes zigzag encoding (sint64) on a decimal string from varint64(…, true). */
+function zigzag64(decimal: string): string {
+  const n = BigInt.asUintN(64, BigInt(decimal))
+  const v = (n >> 1n) ^ -(n & 1n)
+  return v.toString()
 }
