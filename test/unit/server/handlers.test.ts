@@ -275,7 +275,9 @@ describe('handlers over CoreDeps', () => {
     const input = contract.methods['snapshots.export'].input
     expect(input.safeParse({ id: '20261127-000000-abcdef', path: '/tmp/a.tar' }).success).toBe(true)
     expect(input.safeParse({ id: '20261127-000000-abcdef', path: 'rel.tar' }).success).toBe(false)
-    expect(input.safeParse({ id: '20261127-000000-abcdef', path: '/etc/passwd' }).success).toBe(false)
+    expect(input.safeParse({ id: '20261127-000000-abcdef', path: '/etc/passwd' }).success).toBe(
+      false
+    )
     expect(input.safeParse({ id: '../x', path: '/tmp/a.tar' }).success).toBe(false)
   })
 
