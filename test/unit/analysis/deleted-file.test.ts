@@ -39,3 +39,12 @@ describe('deleted-file rule', () => {
     expect(findingsWithId([p], 100, 'deleted-file')).toEqual([])
   })
 })
+
+describe('deleted-file rule and memfd programs', () => {
+  it('says a memfd program runs from memory rather than calling it replaced', () => {
+    const p = proc(100, { exe: '/memfd:sealed-1234', exeDeleted: true })
+    expect(findingsWithId([p], 100, 'deleted-file')[0]!.evidence).toEqual([
+      'program file: memfd:sealed-1234 (runs from an in-memory file)'
+    ])
+  })
+})

@@ -27,7 +27,15 @@ export const deletedFileRule: Rule = (ctx) => {
       }
     }
     for (const path of p.maps?.deletedFiles ?? []) small.push(`mapped: ${path}`)
-    if (p.exeDeleted) small.push(`program file: ${p.exe ?? '?'} (deleted or replaced)`)
+    if (p.exeDeleted) {
+      const exe = p.exe ?? '?'
+      // A program started from a memfd (e.g. a sealed copy of itself) was never on disk.
+      small.push(
+        exe.startsWith('/memfd:')
+          ? `program file: ${exe.slice(1)} (runs from an in-memory file)`
+          : `program file: ${exe} (deleted or replaced)`
+      )
+    }
     if (large.length > 0) {
       findings.push({
         id: 'deleted-file',
@@ -47,9 +55,10 @@ export const deletedFileRule: Rule = (ctx) => {
         severity: 'warning',
         pid: p.pid,
         message:
-          `Process ${procLabel(p)} uses files that were deleted. CRIU copies them into the ` +
-          `snapshot and recreates them at restore. If the program file itself was replaced ` +
-          `(an update), restore may fail once the old version is gone.`,
+          `Process ${procLabel(p)} uses files that were deleted (often: the program or its ` +
+          `libraries were replaced by an update). CRIU copies them into the snapshot and ` +
+          `recreates them at restore; files over 1 MiB need a higher --ghost-limit, and ` +
+          `Icebox cannot see the size of deleted mapped files, so the freeze may ask for it.`,
         evidence: small
       })
     }
