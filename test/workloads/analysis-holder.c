@@ -21,6 +21,8 @@
  *   tcp-pair                listen, connect to ourselves and accept: two ESTABLISHED sockets
  *   io_uring                io_uring_setup(8) (raw syscall 425)
  *   userfaultfd             userfaultfd(O_CLOEXEC) (raw syscall 323)
+ *   sysv-shm                attach a SysV shared memory segment (already marked for removal)
+ *   inotify PATH            watch PATH with inotify
  * Inherited fds above 2 are closed and stdio goes to /dev/null before the actions. When all processes are set up, the first one
  * prints "ready PID [PID…]" (every pid of the chain, root first) on the original stdout, which
  * it kept as fd 99 and closes right after, so no pipe to the test is left over; tests wait for
@@ -37,7 +39,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
+#include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -148,6 +152,14 @@ static int run_actions(int argc, char **argv, int i) {
       if (syscall(425, 8, params) < 0) die("io_uring_setup", NULL);
     } else if (!strcmp(a, "userfaultfd")) {
       if (syscall(323, O_CLOEXEC) < 0) die("userfaultfd", NULL);
+    } else if (!strcmp(a, "sysv-shm")) {
+      int id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+      if (id < 0 || shmat(id, NULL, 0) == (void *)-1) die("shm", NULL);
+      shmctl(id, IPC_RMID, NULL); /* gone with the last detach: nothing leaks */
+    } else if (!strcmp(a, "inotify")) {
+      const char *p = need(argv, &i, argc);
+      int fd = inotify_init1(IN_CLOEXEC);
+      if (fd < 0 || inotify_add_watch(fd, p, IN_MODIFY) < 0) die("inotify", p);
     } else {
       errno = EINVAL;
       die("unknown action", a);

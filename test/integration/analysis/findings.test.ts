@@ -2,7 +2,7 @@
  * The analysis against real processes: each workload holds one kind of resource, and the test
  * asserts the exact finding ids, their evidence, and that nothing else was found.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -277,6 +277,49 @@ describe('analysis of real processes', () => {
     const f = only(a, 'unsupported-fd')
     expect(f).toMatchObject({ severity: 'blocker', evidence: ['fd 3: anon_inode:[userfaultfd]'] })
     expect(f.message).toContain('userfaultfd')
+  })
+
+  it('a client of an X11 display socket is a gui-session blocker', async () => {
+    const x11 = '/tmp/.X11-unix'
+    const made = !existsSync(x11)
+    if (made) mkdirSync(x11, { mode: 0o1777 })
+    const path = join(x11, `X${900 + (process.pid % 90)}`)
+    try {
+      const server = await holder(['setsid', 'unix-listen', path])
+      const client = await holder(['setsid', 'unix-connect', path])
+      await until(
+        () => (scan().processes.find((p) => p.pid === server.pid)?.fds.length ?? 0) >= 5,
+        'the display server to accept'
+      )
+      const a = analyzeNow(client.pid)
+      expect(ids(a)).toEqual(['external-unix-socket', 'gui-session', 'start-time-changes'])
+      const f = only(a, 'gui-session')
+      expect(f).toMatchObject({ severity: 'blocker', pid: client.pid })
+      expect(f.evidence).toEqual([`fd 3: unix socket ${path} (the X11 display server)`])
+      expect(f.message).toContain('X11')
+    } finally {
+      rmSync(path, { force: true })
+      if (made) rmSync(x11, { recursive: true, force: true })
+    }
+  })
+
+  it('SysV shared memory is a sysv-shm blocker', async () => {
+    const h = await holder(['setsid', 'sysv-shm'])
+    const a = analyzeNow(h.pid)
+    expect(ids(a)).toEqual(['start-time-changes', 'sysv-shm'])
+    expect(only(a, 'sysv-shm')).toMatchObject({ severity: 'blocker', pid: h.pid })
+    expect(a.verdict).toBe('blocked')
+  })
+
+  it('an inotify watch is a warning that events are dropped', async () => {
+    const h = await holder(['setsid', 'inotify', dir])
+    const a = analyzeNow(h.pid)
+    expect(ids(a)).toEqual(['inotify', 'start-time-changes'])
+    expect(only(a, 'inotify')).toMatchObject({
+      severity: 'warning',
+      evidence: ['fd 3: anon_inode:inotify']
+    })
+    expect(a.verdict).toBe('freezable')
   })
 
   it('the test process itself (an ancestor of Icebox’s scan) is self-blocked', () => {
