@@ -84,6 +84,8 @@ export interface SnapshotFd {
   peers: SnapshotPeer[]
   /** TCP only: bytes queued in the receive + send queues (from tcp-stream-*.img). */
   queuedBytes: number | null
+  /** A file lock held through this fd (filelocks.img): "flock write", "posix read", … */
+  lock: string | null
 }
 
 export interface SnapshotFdGroup {
@@ -156,6 +158,11 @@ export interface SnapshotProcess {
   fdGroups: SnapshotFdGroup[]
   memory: SnapshotMemory | null
   seccomp: 'disabled' | 'strict' | 'filter'
+  /**
+   * Namespaces in which the process differs from the CRIU that dumped it ("pid", "net", "mnt",
+   * "ipc", "uts", "user", "cgroup", "time"): it ran in a container or its own namespace.
+   */
+  namespaces: string[]
 }
 
 /** CRIU's own timings from stats-dump (µs) and page counters. */

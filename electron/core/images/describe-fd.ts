@@ -61,7 +61,8 @@ export function describeFd(
     remote: null,
     peerInode: null,
     peers: [],
-    queuedBytes: null
+    queuedBytes: null,
+    lock: null
   }
   const entry = table.byId.get(fileId)
   if (entry === undefined) {

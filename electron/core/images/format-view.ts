@@ -54,6 +54,7 @@ export function formatSnapshotView(view: SnapshotView): string {
       )
     }
     if (p.cwd !== null) out.push(`  cwd: ${clean(p.cwd)}`)
+    if (p.namespaces.length > 0) out.push(`  own namespaces: ${p.namespaces.join(', ')}`)
     if (p.threads.length > 1) {
       out.push(
         `  threads: ${p.threads.map((th) => `${th.tid} ${clean(th.comm ?? '')}`).join(', ')}`
@@ -66,7 +67,10 @@ export function formatSnapshotView(view: SnapshotView): string {
           ? '  peer: ' + fd.peers.map((x) => `${x.pid}/fd ${x.fd} ${clean(x.comm)}`).join(', ')
           : ''
         const queued = fd.queuedBytes ? `  (${fd.queuedBytes} bytes queued)` : ''
-        out.push(`    ${String(fd.fd).padStart(4)}  ${clean(fd.description)}${queued}${peers}`)
+        const lock = fd.lock ? `  [lock: ${clean(fd.lock)}]` : ''
+        out.push(
+          `    ${String(fd.fd).padStart(4)}  ${clean(fd.description)}${lock}${queued}${peers}`
+        )
       }
     }
     if (p.memory) {

@@ -26,6 +26,7 @@ import { ImageError } from './errors'
 import { loadFileTable, regOf, u32, u64n, type FileTable } from './file-table'
 import { readImage, readImageIfPresent, singleEntry } from './image-dir'
 import { countPages, summarizeMemory } from './memory'
+import { ownNamespaces, readLocks, resolvePeers } from './process-links'
 import { checkRestore, type NeededFile } from './restore-checks'
 import type { Decoded } from './schema'
 
@@ -118,6 +119,8 @@ function fillView(view: SnapshotView, dir: string, opts: ReadSnapshotViewOptions
   const tasks = readPstree(dir)
   view.rootPid = tasks.find((t) => t.ppid === 0)?.pid ?? tasks[0]?.pid ?? null
   const table = loadFileTable(dir)
+  const locks = readLocks(dir)
+  const rootIds = (inventory.root_ids as Decoded | undefined) ?? {}
   const needed = new Map<string, NeededFile>()
   const tcpQueued = (inode: number): number | null => {
     const name = `tcp-stream-${inode.toString(16)}.img`
@@ -128,7 +131,8 @@ function fillView(view: SnapshotView, dir: string, opts: ReadSnapshotViewOptions
   }
 
   for (const task of tasks) {
-    const proc = readProcess(dir, task, table, tcpQueued, needed)
+    const proc = readProcess(dir, task, table, tcpQueued, needed, rootIds)
+    for (const fd of proc.fds) fd.lock = locks.get(`${proc.pid}/${fd.fd}`) ?? null
     view.processes.push(proc)
   }
   resolvePeers(view.processes)
@@ -149,7 +153,8 @@ function readProcess(
   task: PstreeTask,
   table: FileTable,
   tcpQueued: (inode: number) => number | null,
-  needed: Map<string, NeededFile>
+  needed: Map<string, NeededFile>,
+  rootIds: Decoded
 ): SnapshotProcess {
   const coreName = `core-${task.pid}.img`
   const core = singleEntry(readImage(dir, coreName), coreName, 'CORE')
@@ -181,7 +186,8 @@ function readProcess(
     fds: [],
     fdGroups: [],
     memory: null,
-    seccomp: seccompMode === 2 ? 'filter' : seccompMode === 1 ? 'strict' : 'disabled'
+    seccomp: seccompMode === 2 ? 'filter' : seccompMode === 1 ? 'strict' : 'disabled',
+    namespaces: []
   }
   // A dead task has only its core image; its pstree threads are garbage (§2.2).
   if (state === 'dead') return proc
@@ -197,6 +203,7 @@ function readProcess(
   }
 
   const ids = singleEntry(readImage(dir, `ids-${task.pid}.img`), `ids-${task.pid}.img`, 'IDS')
+  proc.namespaces = ownNamespaces(ids, rootIds)
   const fdinfoName = `fdinfo-${u32(ids.files_id)}.img`
   const fdinfo = readImage(dir, fdinfoName)
   for (const e of fdinfo.entries) {
@@ -234,33 +241,6 @@ function readProcess(
     }
   }
   return proc
-}
-
-/** Fills `peers` of pipes (same pipe id) and unix sockets (peer inode) across the snapshot. */
-function resolvePeers(processes: SnapshotProcess[]): void {
-  const byPipe = new Map<number, Array<{ p: SnapshotProcess; fd: SnapshotFd }>>()
-  const byUnixInode = new Map<number, Array<{ p: SnapshotProcess; fd: SnapshotFd }>>()
-  for (const p of processes) {
-    for (const fd of p.fds) {
-      if ((fd.kind === 'pipe' || fd.kind === 'fifo') && fd.inode !== null) {
-        push(byPipe, fd.inode, { p, fd })
-      } else if (fd.kind === 'unix' && fd.inode !== null) {
-        push(byUnixInode, fd.inode, { p, fd })
-      }
-    }
-  }
-  for (const p of processes) {
-    for (const fd of p.fds) {
-      let others: Array<{ p: SnapshotProcess; fd: SnapshotFd }> = []
-      if ((fd.kind === 'pipe' || fd.kind === 'fifo') && fd.inode !== null) {
-        // The other end: same pipe, a different file description (read vs write end).
-        others = (byPipe.get(fd.inode) ?? []).filter((o) => o.fd.fileId !== fd.fileId)
-      } else if (fd.kind === 'unix' && fd.peerInode !== null) {
-        others = byUnixInode.get(fd.peerInode) ?? []
-      }
-      fd.peers = others.map((o) => ({ pid: o.p.pid, fd: o.fd.fd, comm: o.p.comm }))
-    }
-  }
 }
 
 function groupFds(fds: SnapshotFd[]): SnapshotFdGroup[] {
@@ -383,12 +363,6 @@ function addNeeded(map: Map<string, NeededFile>, path: string | null, size: numb
 
 function reg64(v: unknown): number | null {
   return v === undefined ? null : u64n(v)
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key)
-  if (list) list.push(value)
-  else map.set(key, [value])
 }
 
 function stringOr(v: unknown): string | null {

@@ -318,6 +318,18 @@ describe('decoded snapshot matches crit', () => {
     expect(view.totals.processes).toBe(3)
   })
 
+  it('file locks per fd equal crit show filelocks.img', async () => {
+    const crit = await critShow(join(full, 'filelocks.img'))
+    expect(crit.entries.length).toBeGreaterThan(0)
+    const kinds: Record<number, string> = { 1: 'posix', 2: 'flock', 4: 'ofd', 8: 'lease' }
+    for (const l of crit.entries) {
+      const fd = proc(view, l.pid).fds.find((f) => f.fd === l.fd)
+      expect(fd?.lock).toBe(`${kinds[l.flag]} ${['read', 'write', 'unlock'][l.type]}`)
+    }
+    const data = proc(view, ready.pid).fds.find((f) => f.path?.endsWith('/data.txt'))
+    expect(data?.lock).toBe('flock write')
+  })
+
   it('offline restore checks see the live pids and the files', () => {
     const rc = view.restoreChecks!
     // The tree was dumped with --leave-running: its pids are still taken.

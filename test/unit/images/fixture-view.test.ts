@@ -80,6 +80,8 @@ describe('fixture snapshot view', () => {
     expect(tcp[3]!.local).toMatch(/^\[::1\]:\d+$/)
     expect(tcp[1]!.remote).toBe(tcp[0]!.local)
     expect(tcp.map((f) => f.queuedBytes)).toContain(11)
+    expect(root.fds.find((f) => f.fd === 3)).toMatchObject({ lock: 'flock write', pos: 5 })
+    expect(root.namespaces).toEqual([])
   })
 
   it('counts memory and reads CRIU timings without page data', () => {

@@ -470,9 +470,10 @@ message utsns_entry {
 
 // filelocks.img: not in the facts document; field numbers checked against "crit show" in
 // test/integration/images.
+// flag: the lock kind (1 POSIX, 2 FLOCK, 4 OFD, 8 LEASE); type: 0 F_RDLCK, 1 F_WRLCK, 2 F_UNLCK.
 message file_lock_entry {
-  optional uint32 type = 1;
-  optional uint32 flag = 2;
+  optional uint32 flag = 1;
+  optional uint32 type = 2;
   optional int32 pid = 3;
   optional int32 fd = 4;
   optional int64 start = 5;

@@ -401,8 +401,8 @@ export const CRIU_SCHEMA: Readonly<Record<string, readonly FieldRow[]>> = {
     [2, 'domainname', 'string', 0]
   ],
   file_lock_entry: [
-    [1, 'type', 'uint32', 0],
-    [2, 'flag', 'uint32', 0],
+    [1, 'flag', 'uint32', 0],
+    [2, 'type', 'uint32', 0],
     [3, 'pid', 'int32', 0],
     [4, 'fd', 'int32', 0],
     [5, 'start', 'int64', 0],
