@@ -28,8 +28,13 @@ export function mapsLinePath(line: string): string {
   return line.slice(i)
 }
 
-/** Lines of `text` that contain `marker`, each once. */
-function linesWith(text: string, marker: string, seen: Set<number>, out: string[]): void {
+/** Lines of `text` that contain `marker`, each once, keyed by where they start. */
+function linesWith(
+  text: string,
+  marker: string,
+  seen: Set<number>,
+  out: Array<[number, string]>
+): void {
   let at = text.indexOf(marker)
   while (at >= 0) {
     const start = text.lastIndexOf('\n', at) + 1
@@ -37,7 +42,7 @@ function linesWith(text: string, marker: string, seen: Set<number>, out: string[
     if (end < 0) end = text.length
     if (!seen.has(start)) {
       seen.add(start)
-      out.push(text.slice(start, end))
+      out.push([start, text.slice(start, end)])
     }
     at = text.indexOf(marker, end)
   }
@@ -45,12 +50,14 @@ function linesWith(text: string, marker: string, seen: Set<number>, out: string[
 
 /** Extracts what matters to CRIU from maps text. */
 export function parseMaps(text: string): MapsFacts {
-  const lines: string[] = []
+  const hits: Array<[number, string]> = []
   const seen = new Set<number>()
-  linesWith(text, ' /dev/', seen, lines)
-  linesWith(text, ' /SYSV', seen, lines)
-  linesWith(text, ' [uprobes]', seen, lines)
-  linesWith(text, DELETED, seen, lines)
+  linesWith(text, ' /dev/', seen, hits)
+  linesWith(text, ' /SYSV', seen, hits)
+  linesWith(text, ' [uprobes]', seen, hits)
+  linesWith(text, DELETED, seen, hits)
+  // Back in file order, so the lists read like the maps file.
+  const lines = hits.sort((a, b) => a[0] - b[0]).map((h) => h[1])
   const devicePaths = new Set<string>()
   const deleted = new Set<string>()
   let sysvShm = false
