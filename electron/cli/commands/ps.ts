@@ -5,9 +5,9 @@
 import type { Command } from 'commander'
 
 import { AppError } from '../../common/errors'
-import type { Analysis, FindingId, ProcessInfo, ScanResult, Verdict } from '../../common/model'
-import { analyzeAll } from '../../core/analysis/analyze'
+import type { FindingId, ProcessInfo, ScanResult, Verdict } from '../../common/model'
 import { currentContext } from '../../core/analysis/context'
+import { summarizeAll, type AnalysisSummary } from '../../core/analysis/summary'
 import { scan } from '../../core/procfs/scan'
 
 /** What `icebox ps --json` prints per process. */
@@ -91,9 +91,7 @@ export function countResources(p: ProcessInfo): PsCounts {
 }
 
 /** The JSON row of one process. */
-export function toPsRow(p: ProcessInfo, a: Analysis | undefined): PsRow {
-  const ids: FindingId[] = []
-  for (const f of a?.findings ?? []) if (!ids.includes(f.id)) ids.push(f.id)
+export function toPsRow(p: ProcessInfo, a: AnalysisSummary | undefined): PsRow {
   return {
     pid: p.pid,
     ppid: p.ppid,
@@ -114,7 +112,7 @@ export function toPsRow(p: ProcessInfo, a: Analysis | undefined): PsRow {
     kernelThread: p.kernelThread,
     // A process that vanished between scan and analysis cannot be frozen.
     verdict: a?.verdict ?? 'blocked',
-    findingIds: ids,
+    findingIds: a?.findingIds ?? [],
     criuOptions: a?.criuOptions ?? [],
     counts: countResources(p),
     unreadable: p.unreadable
@@ -204,11 +202,9 @@ export function shortStart(iso: string, now: Date): string {
 }
 
 /** The "what stands in the way" column: finding ids that are not mere information. */
-function notableFindings(a: Analysis | undefined): string {
+function notableFindings(a: AnalysisSummary | undefined): string {
   if (!a) return 'vanished'
-  const ids: string[] = []
-  for (const f of a.findings) if (f.severity !== 'info' && !ids.includes(f.id)) ids.push(f.id)
-  return ids.join(',') || '-'
+  return a.notableIds.join(',') || '-'
 }
 
 function fit(text: string, width: number): string {
@@ -228,7 +224,7 @@ function printable(text: string): string {
  */
 export function formatPsTable(
   entries: Array<[ProcessInfo, number]>,
-  analyses: Map<number, Analysis>,
+  analyses: Map<number, AnalysisSummary>,
   width: number | null,
   now: Date = new Date()
 ): string {
@@ -262,7 +258,8 @@ export function runPs(opts: PsOptions, result: ScanResult = scan()): string {
   const ctx = currentContext()
   const myUid = process.getuid?.() ?? 0
   const selected = selectProcesses(result.processes, opts, myUid)
-  const analyses = analyzeAll(
+  // The summary gives the same verdicts as analyzeAll without each tree's full findings list.
+  const analyses = summarizeAll(
     result,
     ctx,
     selected.map((p) => p.pid)

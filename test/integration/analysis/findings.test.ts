@@ -8,9 +8,12 @@ import { join } from 'node:path'
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
+import { analyzeAll } from '../../../electron/core/analysis/analyze'
+import { summarizeAll } from '../../../electron/core/analysis/summary'
 import { scan } from '../../../electron/core/procfs/scan'
 import { start, type Workload } from '../../support/workloads'
 import {
+  ROOT,
   analyzeNow,
   ids,
   only,
@@ -320,6 +323,26 @@ describe('analysis of real processes', () => {
       evidence: ['fd 3: anon_inode:inotify']
     })
     expect(a.verdict).toBe('freezable')
+  })
+
+  it('summarizeAll (icebox ps) agrees with analyzeAll on the whole machine', async () => {
+    await holder(['setsid', 'tcp-pair', 'child', 'flock', join(dir, 's.lock'), 'child'])
+    await holder(['ctty', 'io_uring'])
+    const snapshot = scan()
+    for (const ctx of [ROOT, { mode: 'user' as const, uid: 0 }]) {
+      const summaries = summarizeAll(snapshot, ctx)
+      const analyses = analyzeAll(snapshot, ctx)
+      expect(summaries.size).toBe(snapshot.processes.length)
+      for (const [pid, a] of analyses) {
+        const s = summaries.get(pid)!
+        expect({ pid, verdict: s.verdict, ids: s.findingIds, options: s.criuOptions }).toEqual({
+          pid,
+          verdict: a.verdict,
+          ids: [...new Set(a.findings.map((f) => f.id))],
+          options: a.criuOptions
+        })
+      }
+    }
   })
 
   it('the test process itself (an ancestor of Icebox’s scan) is self-blocked', () => {

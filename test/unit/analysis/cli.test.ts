@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { AppError } from '../../../electron/common/errors'
-import { analyzeAll } from '../../../electron/core/analysis/analyze'
+import { summarizeAll } from '../../../electron/core/analysis/summary'
 import { formatCheck, parsePid, runCheck } from '../../../electron/cli/commands/check'
 import {
   countResources,
@@ -69,7 +69,7 @@ describe('icebox ps rows', () => {
 
   it('gives the documented JSON fields', () => {
     const scan = scanOf([p])
-    const row = toPsRow(p, analyzeAll(scan, ROOT_CONTEXT).get(100))
+    const row = toPsRow(p, summarizeAll(scan, ROOT_CONTEXT).get(100))
     expect(row).toMatchObject({
       pid: 100,
       ppid: 1,
@@ -152,7 +152,7 @@ describe('formatPsTable', () => {
       rssBytes: 12 * 1024 * 1024
     })
     const scan = scanOf([p])
-    const out = formatPsTable([[p, 0]], analyzeAll(scan, ROOT_CONTEXT), 120)
+    const out = formatPsTable([[p, 0]], summarizeAll(scan, ROOT_CONTEXT), 120)
     const lines = out.trimEnd().split('\n')
     expect(lines).toHaveLength(2)
     expect(lines[0]).toMatch(/^\s+PID USER\s+S STARTED\s+RSS VERDICT\s+FINDINGS\s+COMMAND$/)
@@ -168,7 +168,7 @@ describe('formatPsTable', () => {
       fds: withFds(unixSocket(3, { peerInode: 9, peers: [peer(200)] }))
     })
     const scan = scanOf([p, proc(200)])
-    const out = formatPsTable([[p, 0]], analyzeAll(scan, ROOT_CONTEXT), null)
+    const out = formatPsTable([[p, 0]], summarizeAll(scan, ROOT_CONTEXT), null)
     expect(out).toContain('BLOCKED')
     expect(out).toContain('external-unix-socket,tty')
     expect(out).not.toContain('start-time-changes')

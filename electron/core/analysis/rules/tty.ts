@@ -2,11 +2,11 @@ import type { DeviceFd } from '../../../common/model'
 import { procLabel } from '../describe'
 import type { Rule } from '../rule'
 
-const isPtySlave = (fd: DeviceFd): boolean =>
+export const isPtySlave = (fd: DeviceFd): boolean =>
   fd.devType === 'char' &&
   ((fd.major >= 136 && fd.major <= 143) || /^\/dev\/pts\/\d+$/.test(fd.path))
 
-const isPtyMaster = (fd: DeviceFd): boolean =>
+export const isPtyMaster = (fd: DeviceFd): boolean =>
   fd.devType === 'char' && ((fd.major === 5 && fd.minor === 2) || /\/ptmx$/.test(fd.path))
 
 /**
