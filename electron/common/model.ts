@@ -240,6 +240,8 @@ export type FindingId =
   | 'uprobes'
   | 'zombie'
   | 'inotify'
+  /** Something about a process of the tree could not be read: the verdict may miss a problem. */
+  | 'incomplete'
 
 /** A criu flag a finding implies. Only flags of the plan's allow-list appear here. */
 export type CriuOption =

@@ -95,6 +95,7 @@ function randomScan(seed: number) {
       uids: null,
       fds: withFds(...fds),
       locks: r(6) === 0 ? [lock({ inode: r(3) })] : [],
+      unreadable: r(8) === 0 ? ['fd: permission denied'] : [],
       maps: { devices: [], sysvShm: r(20) === 0, uprobes: r(20) === 0, deletedFiles: [] }
     })
   })

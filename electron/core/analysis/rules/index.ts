@@ -8,6 +8,7 @@ import { externalUnixSocketRule } from './external-unix-socket'
 import { fileLockRule } from './file-lock'
 import { foreignNamespaceRule } from './foreign-namespace'
 import { guiSessionRule } from './gui-session'
+import { incompleteRule } from './incomplete'
 import { inotifyRule } from './inotify'
 import { kernelThreadRule } from './kernel-thread'
 import { otherUserRule } from './other-user'
@@ -40,6 +41,7 @@ export const RULES: readonly Rule[] = [
   deletedFileRule,
   externalPipeRule,
   inotifyRule,
+  incompleteRule,
   childrenRule,
   startTimeChangesRule
 ]
