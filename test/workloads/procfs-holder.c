@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -32,6 +33,17 @@
 static void die(const char *what) {
   perror(what);
   exit(1);
+}
+
+/* fork() whose child dies with the parent, so killing the workload leaves nothing behind. */
+static pid_t fork_tied(void) {
+  pid_t parent = getpid();
+  pid_t pid = fork();
+  if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(0);
+  }
+  return pid;
 }
 
 static void hang(void) {
@@ -84,7 +96,7 @@ static void bench(int n, const char *dir) {
   int status[2];
   if (pipe(status) < 0) die("pipe");
   for (int i = 0; i < n; i++) {
-    pid_t pid = fork();
+    pid_t pid = fork_tied();
     if (pid < 0) die("fork");
     if (pid == 0) {
       close(status[0]);
@@ -119,7 +131,7 @@ int main(int argc, char **argv) {
   if (!strcmp(mode, "pipe")) {
     int p[2];
     if (pipe(p) < 0) die("pipe");
-    pid_t child = fork();
+    pid_t child = fork_tied();
     if (child == 0) {
       close(p[1]);
       hang();
@@ -136,7 +148,7 @@ int main(int argc, char **argv) {
     strncpy(a.sun_path, argv[2], sizeof a.sun_path - 1);
     unlink(argv[2]);
     if (bind(l, (struct sockaddr *)&a, sizeof a) < 0 || listen(l, 8) < 0) die("unix listen");
-    pid_t child = fork();
+    pid_t child = fork_tied();
     if (child == 0) {
       int c = socket(AF_UNIX, SOCK_STREAM, 0);
       if (connect(c, (struct sockaddr *)&a, sizeof a) < 0) die("unix connect");
@@ -151,7 +163,7 @@ int main(int argc, char **argv) {
   if (!strcmp(mode, "tcp")) {
     int port;
     int l = tcp_listener(&port);
-    pid_t child = fork();
+    pid_t child = fork_tied();
     if (child == 0) {
       close(l);
       tcp_connect(port);
