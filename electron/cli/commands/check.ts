@@ -10,7 +10,7 @@ import type { Command } from 'commander'
 import { AppError } from '../../common/errors'
 import type { Analysis, Finding, ScanResult, Severity } from '../../common/model'
 import { analyze } from '../../core/analysis/analyze'
-import { currentContext } from '../../core/analysis/context'
+import { currentContext, type AnalysisContext } from '../../core/analysis/context'
 import { scan } from '../../core/procfs/scan'
 import { EXIT } from '../exit-codes'
 
@@ -39,16 +39,34 @@ function noSuchProcess(pid: number): AppError {
   })
 }
 
-/** Analyses the tree of `pid` from a fresh scan (or the given one). */
-export function runCheck(pid: number, result?: ScanResult): Analysis {
+/**
+ * Analyses the tree of `pid` from a fresh scan (or the given one).
+ * @throws AppError NO_SUCH_PROCESS, or PERMISSION_DENIED when the process's open files cannot
+ *   be read at all (someone else's process, as a user): both one line, exit code 3.
+ */
+export function runCheck(
+  pid: number,
+  result?: ScanResult,
+  ctx: AnalysisContext = currentContext()
+): Analysis {
   if (!result && !existsSync(`/proc/${pid}`)) throw noSuchProcess(pid)
+  const snapshot = result ?? scan()
+  let analysis: Analysis
   try {
-    return analyze(result ?? scan(), pid, currentContext())
+    analysis = analyze(snapshot, pid, ctx)
   } catch (err) {
     // The process may exit between the existence check and the scan.
     if (err instanceof AppError && err.code === 'NO_SUCH_PROCESS') throw noSuchProcess(pid)
     throw err
   }
+  const root = snapshot.processes.find((p) => p.pid === pid)
+  if (ctx.mode === 'user' && root?.unreadable.includes('fd: permission denied')) {
+    throw new AppError({
+      code: 'PERMISSION_DENIED',
+      message: `You may not look inside process ${pid} (it belongs to ${root.user}); run \`sudo icebox check ${pid}\` to check it as root.`
+    })
+  }
+  return analysis
 }
 
 const SEVERITY_LABEL: Record<Severity, string> = {

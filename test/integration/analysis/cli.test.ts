@@ -38,10 +38,26 @@ interface Run {
 }
 
 function icebox(...args: string[]): Promise<Run> {
+  return run('node', [join(REPO, 'bin/icebox.mjs'), ...args])
+}
+
+/** `icebox ARGS` as the unprivileged user nobody. */
+function iceboxAsNobody(...args: string[]): Promise<Run> {
+  return run('setpriv', [
+    '--reuid=nobody',
+    '--regid=nogroup',
+    '--clear-groups',
+    'node',
+    join(REPO, 'bin/icebox.mjs'),
+    ...args
+  ])
+}
+
+function run(command: string, argv: string[]): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
-      'node',
-      [join(REPO, 'bin/icebox.mjs'), ...args],
+      command,
+      argv,
       { maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1' } },
       (err, stdout, stderr) => {
         const code = err ? ((err as { code?: number }).code ?? 1) : 0
@@ -113,6 +129,15 @@ describe('icebox check', () => {
     expect(r.code).toBe(3)
     expect(r.stderr).toBe(
       'error: There is no process with pid 4194303; run `icebox ps` to list processes.\n'
+    )
+  })
+
+  it('exits 3 with one line when a user may not look inside the process', async () => {
+    const h = await holder(['setsid'])
+    const r = await iceboxAsNobody('check', String(h.pid))
+    expect(r.code).toBe(3)
+    expect(r.stderr).toBe(
+      `error: You may not look inside process ${h.pid} (it belongs to root); run \`sudo icebox check ${h.pid}\` to check it as root.\n`
     )
   })
 

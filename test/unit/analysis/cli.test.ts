@@ -14,6 +14,7 @@ import {
 } from '../../../electron/cli/commands/ps'
 import {
   ROOT_CONTEXT,
+  USER_CONTEXT,
   anon,
   device,
   lock,
@@ -190,6 +191,14 @@ describe('icebox check', () => {
     expect(text).toContain('    - fd 3: 127.0.0.1:40000 -> 127.0.0.1:8080')
     expect(text).toContain('what to do: Freeze with --tcp-established (or --tcp-close)')
     expect(text).toContain('criu options: --tcp-established --shell-job')
+  })
+
+  it('gives a one-line PERMISSION_DENIED when a user cannot read the process', () => {
+    const scan = scanOf([proc(100, { user: 'bob', unreadable: ['fd: permission denied'] })])
+    expect(() => runCheck(100, scan, USER_CONTEXT)).toThrow(
+      'You may not look inside process 100 (it belongs to bob); run `sudo icebox check 100` to check it as root.'
+    )
+    expect(runCheck(100, scan, ROOT_CONTEXT).verdict).toBe('freezable')
   })
 
   it('gives a one-line NO_SUCH_PROCESS for a pid missing from the scan', () => {
