@@ -5,7 +5,7 @@
 import type { SnapshotMemory } from '../../common/snapshot-view'
 import { regOf, u32, u64b, u64n, type FileTable } from './file-table'
 import type { ImageFile } from './read-image'
-import type { Decoded } from './schema'
+import { varint64Number, type Decoded, type WireReader } from './schema'
 
 export const PAGE_SIZE = 4096
 /** VMA status bit of CRIU 4.2's guard pseudo-mappings, appended after the sorted list. */
@@ -21,6 +21,32 @@ export interface PageCounts {
   inParent: number
   /** pages-<id>.img named by the pagemap head. */
   pagesId: number | null
+}
+
+/**
+ * Reads one pagemap_entry down to what countPages needs, { flags, nr_pages } as numbers already
+ * normalised (§2.9: field 5 else field 2; no flags → PARENT if in_parent else PRESENT). Pagemaps
+ * grow with memory (a 1 GiB process has ~1000 entries) and this loop is several times cheaper
+ * than the generic decoder on a cold start. test/unit/images checks both agree.
+ */
+export function readPagemapCounts(r: WireReader, end: number): Decoded {
+  let flags = -1
+  let nr = -1
+  let compat = 0
+  let inParent = false
+  while (r.pos < end) {
+    const tag = r.uint32()
+    if (tag === 0x10) compat = r.uint32()
+    else if (tag === 0x18) inParent = r.bool()
+    else if (tag === 0x20) flags = r.uint32()
+    else if (tag === 0x28) nr = varint64Number(r)
+    else if (tag >>> 3 === 0) throw new Error('illegal tag: field number 0')
+    else r.skipType(tag & 7)
+  }
+  return {
+    flags: flags >= 0 ? flags : inParent ? PE_PARENT : PE_PRESENT,
+    nr_pages: nr >= 0 ? nr : compat
+  }
 }
 
 /** Counts pages by kind. Entry 0 of the file is the pagemap head. */

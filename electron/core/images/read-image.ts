@@ -14,7 +14,7 @@ import {
   MAGIC_NAMES,
   MESSAGE_FOR_TYPE
 } from './magic'
-import { messageDecoder, type Decoded } from './schema'
+import { messageDecoder, type Decoded, type WireReader } from './schema'
 
 /** Largest message we accept (CRIU's own messages are at most a few hundred KiB). */
 export const DEFAULT_ENTRY_CAP = 16 * 1024 * 1024
@@ -44,6 +44,17 @@ export interface ImageFile {
 export interface ReadImageOptions {
   /** Per-entry size cap in bytes (default 16 MiB). */
   entryCap?: number
+  /**
+   * Decode only these top-level fields of each entry (a head message is decoded whole); the
+   * others are skipped unread. For big arrays such as pagemap where a view needs a few fields.
+   */
+  fields?: readonly string[]
+  /**
+   * Reads each non-head entry itself from the shared Reader (positioned at the message, which
+   * ends at `end`) instead of the schema decoder: a tight loop for huge arrays such as pagemap.
+   * Must consume exactly the message; may throw on damage.
+   */
+  readEntry?: (r: WireReader, end: number) => Decoded
 }
 
 /** Types whose extra payloads we cannot size without a schema: framing is not walked. */
@@ -94,6 +105,7 @@ export function readImageFile(
   }
 
   const decode = messageDecoder(buf)
+  const only = opts.fields ? new Set(opts.fields) : undefined
   let ghostChunks = false
   while (pos < len) {
     if (len - pos < 4) throw new ImageError(name, pos, 'file ends inside a size word')
@@ -118,11 +130,21 @@ export function readImageFile(
     }
 
     let typeName = messageType!
-    if (index === 0 && HEAD_MESSAGE_FOR_TYPE[type]) typeName = HEAD_MESSAGE_FOR_TYPE[type]
+    let fields = only
+    if (index === 0 && HEAD_MESSAGE_FOR_TYPE[type]) {
+      typeName = HEAD_MESSAGE_FOR_TYPE[type]
+      fields = undefined
+    }
     if (type === 'GHOST_FILE' && index > 0) typeName = 'ghost_chunk_entry'
     let entry: Decoded
     try {
-      entry = decode(typeName, at, at + size)
+      if (opts.readEntry && typeName === messageType) {
+        decode.reader.pos = at
+        entry = opts.readEntry(decode.reader, at + size)
+        if (decode.reader.pos !== at + size) throw new Error('message overruns its length')
+      } else {
+        entry = decode(typeName, at, at + size, fields)
+      }
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err)
       throw new ImageError(name, at, `bad ${typeName} message (${why})`)

@@ -25,7 +25,7 @@ import { describeFd } from './describe-fd'
 import { ImageError } from './errors'
 import { loadFileTable, regOf, u32, u64n, type FileTable } from './file-table'
 import { readImage, readImageIfPresent, singleEntry } from './image-dir'
-import { countPages, summarizeMemory } from './memory'
+import { countPages, readPagemapCounts, summarizeMemory } from './memory'
 import { ownNamespaces, readLocks, resolvePeers } from './process-links'
 import { checkRestore, type NeededFile } from './restore-checks'
 import type { Decoded } from './schema'
@@ -226,7 +226,9 @@ function readProcess(
   const mmImg = readImageIfPresent(dir, `mm-${task.pid}.img`)
   if (mmImg !== null) {
     const mm = singleEntry(mmImg, `mm-${task.pid}.img`, 'MM')
-    const pagemap = readImageIfPresent(dir, `pagemap-${task.pid}.img`)
+    const pagemap = readImageIfPresent(dir, `pagemap-${task.pid}.img`, {
+      readEntry: readPagemapCounts
+    })
     if (pagemap !== null && pagemap.type !== 'PAGEMAP') {
       throw new ImageError(`pagemap-${task.pid}.img`, 4, `expected PAGEMAP, found ${pagemap.type}`)
     }

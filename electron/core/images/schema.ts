@@ -89,18 +89,36 @@ export function decodeMessage(typeName: string, bytes: Uint8Array): Decoded {
   return messageDecoder(bytes)(typeName, 0, bytes.length)
 }
 
-/** Decodes messages at [start, end) of one buffer (a whole image file) with one shared Reader. */
-export type MessageDecoder = (typeName: string, start: number, end: number) => Decoded
+/**
+ * Decodes messages at [start, end) of one buffer (a whole image file) with one shared Reader.
+ * With `only`, top-level fields not named there are skipped unread (cheaper for big arrays).
+ */
+export type MessageDecoder = (
+  typeName: string,
+  start: number,
+  end: number,
+  only?: ReadonlySet<string>
+) => Decoded
 
-export function messageDecoder(buf: Uint8Array): MessageDecoder {
+export function messageDecoder(buf: Uint8Array): MessageDecoder & { reader: protobuf.Reader } {
   const reader = protobuf.Reader.create(buf)
-  return (typeName, start, end) => {
+  const decode: MessageDecoder = (typeName, start, end, only) => {
     reader.pos = start
-    return decodeInto(spec(typeName), reader, end, 0)
+    return decodeInto(spec(typeName), reader, end, 0, only)
   }
+  return Object.assign(decode, { reader })
 }
 
-function decodeInto(s: MessageSpec, r: protobuf.Reader, end: number, depth: number): Decoded {
+/** The Reader type entry readers (ReadImageOptions.readEntry) get. */
+export type WireReader = protobuf.Reader
+
+function decodeInto(
+  s: MessageSpec,
+  r: protobuf.Reader,
+  end: number,
+  depth: number,
+  only?: ReadonlySet<string>
+): Decoded {
   if (depth > MAX_DEPTH) throw new Error('max depth exceeded')
   const out: Decoded = {}
   while (r.pos < end) {
@@ -109,7 +127,7 @@ function decodeInto(s: MessageSpec, r: protobuf.Reader, end: number, depth: numb
     const wire = tag & 7
     if (id === 0) throw new Error('illegal tag: field number 0')
     const f = s.fields[id]
-    if (f === undefined) {
+    if (f === undefined || (only !== undefined && !only.has(f.name))) {
       r.skipType(wire)
       continue
     }
@@ -198,12 +216,12 @@ function longToDecimal(v: number | { low: number; high: number }, signed: boolea
   return (signed ? BigInt.asIntN(64, big) : big).toString()
 }
 
-/**
- * A 64-bit varint read straight from the Reader's buffer as an exact decimal string (pagemap
- * files hold thousands of them; going through Long objects was the slowest part of a decode).
- * `signed` reads it as two's complement (int64).
- */
-function varint64(r: protobuf.Reader, signed: boolean): string {
+/** Low and high 32 bits of the last varint64 read (module state: no allocation per value). */
+let varLo = 0
+let varHi = 0
+
+/** Reads a varint of up to 10 bytes from the Reader's buffer into varLo/varHi. */
+function readVarint64Words(r: protobuf.Reader): void {
   const buf = r.buf
   let pos = r.pos
   let lo = 0
@@ -219,10 +237,28 @@ function varint64(r: protobuf.Reader, signed: boolean): string {
     } else hi |= bits << (shift - 32)
     if (b < 0x80) {
       r.pos = pos
-      return longToDecimal({ low: lo, high: hi }, signed)
+      varLo = lo >>> 0
+      varHi = hi >>> 0
+      return
     }
   }
   throw new Error('varint longer than 10 bytes')
+}
+
+/**
+ * A 64-bit varint read straight from the Reader's buffer as an exact decimal string (pagemap
+ * and mm files hold thousands of them; going through Long objects was the slowest part of a
+ * decode). `signed` reads it as two's complement (int64).
+ */
+function varint64(r: protobuf.Reader, signed: boolean): string {
+  readVarint64Words(r)
+  return longToDecimal({ low: varLo, high: varHi }, signed)
+}
+
+/** A uint64 varint as a number, saturating at 2^53 − 1 (counts, sizes). */
+export function varint64Number(r: protobuf.Reader): number {
+  readVarint64Words(r)
+  return varHi < 0x200000 ? varHi * 0x100000000 + varLo : Number.MAX_SAFE_INTEGER
 }
 
 /** Undoes zigzag encoding (sint64) on a decimal string from varint64(…, true). */

@@ -199,3 +199,21 @@ function lenOf(n: number): number[] {
   } while (n)
   return out
 }
+
+describe('readImageFile field projection', () => {
+  it('decodes only the named fields of each entry, and the head whole', () => {
+    const entry = [...vfield(1, 0x7f0000000000n), ...vfield(2, 0), ...vfield(4, 6), ...vfield(5, 3)]
+    const buf = image(MAGIC.PAGEMAP, [vfield(1, 2), entry, entry])
+    const file = readImageFile(buf, 'pagemap-1.img', { fields: ['flags', 'nr_pages'] })
+    expect(file.entries).toEqual([
+      { pages_id: 2 },
+      { flags: 6, nr_pages: '3' },
+      { flags: 6, nr_pages: '3' }
+    ])
+    // Skipped fields are still walked: damage inside them is still found.
+    const bad = image(MAGIC.PAGEMAP, [vfield(1, 2), [0x08, 0xff]])
+    expect(
+      imageError(() => readImageFile(bad, 'pagemap-1.img', { fields: ['flags'] })).offset
+    ).toBe(8 + 4 + 2 + 4)
+  })
+})
