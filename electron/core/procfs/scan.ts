@@ -10,7 +10,7 @@ import { loadNetTables } from './net-tables'
 import { parseLocks } from './parse-locks'
 import type { NetSocket } from './parse-net'
 import { readNamespaceInodes, readProcess, type ReadContext } from './read-process'
-import { readSsUnix } from './ss'
+import { startSs } from './ss'
 import { readBootTime, unitFacts, userNames } from './system'
 
 export { readBootTime } from './system'
@@ -58,7 +58,7 @@ export function scan(opts: ScanOptions = {}): ScanResult {
     deviceCache: new Map<string, MappedDevice | null>(),
     readMaps: opts.maps !== false
   }
-  const ss = readSsUnix(opts.ssPath === undefined ? 'ss' : opts.ssPath)
+  const pendingSs = startSs(opts.ssPath === undefined ? 'ss' : opts.ssPath)
   const selfNet = loadNetTables(`${procRoot}/net`)
   const otherNets = new Map<number, Map<number, NetSocket>>()
 
@@ -76,6 +76,7 @@ export function scan(opts: ScanOptions = {}): ScanResult {
     joinables.push({ ...read, net, ssSeesNamespace: inSelfNet })
   }
 
+  const ss = pendingSs.finish()
   joinPeers(joinables, ss)
   const locksText = readText(`${procRoot}/locks`)
   if (typeof locksText === 'string') attributeLocks(joinables, parseLocks(locksText))
