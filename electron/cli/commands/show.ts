@@ -73,6 +73,36 @@ export function runShow(
   return { text, view }
 }
 
+/**
+ * Parses the plain forms of `show` (argv after the node and script paths, starting at "show"):
+ * one optional ID, --dir DIR, --store DIR, --json (also --opt=value). Returns null for anything
+ * else (--help, unknown options, extra arguments) so the caller can let commander handle it.
+ */
+export function parseShowArgs(
+  argv: string[]
+): { id: string | undefined; opts: ShowOptions } | null {
+  if (argv[0] !== 'show') return null
+  const opts: ShowOptions = {}
+  let id: string | undefined
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!
+    const eq = a.indexOf('=')
+    const name = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a
+    const inline = a.startsWith('--') && eq > 0 ? a.slice(eq + 1) : undefined
+    if (name === '--json' && inline === undefined) opts.json = true
+    else if (name === '--dir' || name === '--store') {
+      const value = inline ?? argv[++i]
+      if (value === undefined || value === '' || (inline === undefined && value.startsWith('-'))) {
+        return null
+      }
+      if (name === '--dir') opts.dir = value
+      else opts.store = value
+    } else if (!a.startsWith('-') && id === undefined) id = a
+    else return null
+  }
+  return { id, opts }
+}
+
 export function registerShow(program: Command): void {
   program
     .command('show')

@@ -83,6 +83,15 @@ describe('icebox show (whole command)', () => {
     expect(text.stdout).toContain(`DAMAGED: core-${sleeper.pid}.img at byte 8`)
   })
 
+  it('hands --help and unknown options to commander', async () => {
+    const help = await show('--help')
+    expect(help.exitCode).toBe(0)
+    expect(help.stdout).toContain('Usage: icebox show')
+    const bogus = await show('--bogus')
+    expect(bogus.exitCode).toBe(2)
+    expect(bogus.stderr).toContain("unknown option '--bogus'")
+  })
+
   it('explains a missing directory with exit 3, and a bad id with exit 2', async () => {
     const r = await show('--dir', join(work, 'nope'), '--json')
     expect(r.exitCode).toBe(3)

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 
 import { afterAll, describe, expect, it } from 'vitest'
 
-import { resolveSnapshotDir, runShow } from '../../../electron/cli/commands/show'
+import { parseShowArgs, resolveSnapshotDir, runShow } from '../../../electron/cli/commands/show'
 import type { SnapshotView } from '../../../electron/common/snapshot-view'
 
 const FIXTURE = join(import.meta.dirname, '..', '..', 'fixtures', 'images', 'tree')
@@ -45,5 +45,34 @@ describe('icebox show', () => {
     expect(() => runShow(undefined, { dir: '/nonexistent/x' })).toThrow(
       expect.objectContaining({ code: 'SNAPSHOT_NOT_FOUND' })
     )
+  })
+})
+
+describe('parseShowArgs (the fast path of the show bundle)', () => {
+  it('parses the plain forms', () => {
+    expect(parseShowArgs(['show', ID])).toEqual({ id: ID, opts: {} })
+    expect(parseShowArgs(['show', '--dir', '/x', '--json'])).toEqual({
+      id: undefined,
+      opts: { dir: '/x', json: true }
+    })
+    expect(parseShowArgs(['show', '--store=/s', ID, '--json'])).toEqual({
+      id: ID,
+      opts: { store: '/s', json: true }
+    })
+  })
+
+  it('leaves everything else to commander', () => {
+    for (const argv of [
+      ['ps'],
+      ['show', '--help'],
+      ['show', '-h'],
+      ['show', '--bogus'],
+      ['show', 'a', 'b'],
+      ['show', '--dir'],
+      ['show', '--dir', '--json'],
+      ['show', '--json=1']
+    ]) {
+      expect(parseShowArgs(argv), argv.join(' ')).toBeNull()
+    }
   })
 })
