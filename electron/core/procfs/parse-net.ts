@@ -106,6 +106,24 @@ export function decodeInetAddress(text: string, v6: boolean): string | null {
   return v6 ? `[${ip}]:${port}` : `${ip}:${port}`
 }
 
+/**
+ * The first `count` space-separated tokens of a line, without a regex (the tables hold one
+ * line per socket of the namespace: thousands on a busy machine).
+ */
+function tokens(line: string, count: number): string[] {
+  const out: string[] = []
+  let i = 0
+  const n = line.length
+  while (out.length < count) {
+    while (i < n && line.charCodeAt(i) === 32) i++
+    if (i >= n) break
+    const start = i
+    while (i < n && line.charCodeAt(i) !== 32) i++
+    out.push(line.slice(start, i))
+  }
+  return out
+}
+
 /** Parses /proc/net/{tcp,tcp6,udp,udp6,raw,raw6} into `into` (by inode). */
 export function parseInetTable(
   text: string,
@@ -115,18 +133,19 @@ export function parseInetTable(
   const v6 = proto.endsWith('6')
   const isTcp = proto === 'tcp' || proto === 'tcp6'
   const type = isTcp ? 'stream' : proto.startsWith('udp') ? 'dgram' : 'raw'
+  const modelProto = proto === 'raw6' ? 'raw' : proto
   const lines = text.split('\n')
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!
     if (line.length < 20) continue
-    const t = line.trim().split(/\s+/)
+    const t = tokens(line, 10)
     if (t.length < 10) continue
     const inode = Number(t[9])
     if (!Number.isSafeInteger(inode)) continue
     // Sockets in TIME_WAIT and request sockets have inode 0: no fd holds them.
     if (inode === 0) continue
     into.set(inode, {
-      proto: proto === 'raw6' ? 'raw' : proto,
+      proto: modelProto,
       inode,
       type,
       state: isTcp ? tcpStateName(t[3]!) : datagramStateName(t[3]!),
