@@ -32,8 +32,15 @@ export interface FdScan {
   gone: boolean
 }
 
-/** Reads /proc/PID/fd (under `base` = "/proc/PID") and classifies every fd. */
-export function readFds(base: string): FdScan {
+/** A device node already stat'ed in this scan, by path. */
+export type DeviceCache = Map<string, { char: boolean; major: number; minor: number }>
+
+/**
+ * Reads /proc/PID/fd (under `base` = "/proc/PID") and classifies every fd. `devices`, when
+ * given, caches /dev nodes by path: only pass it for processes in Icebox's own mount
+ * namespace, where the same path names the same node (thousands of processes hold /dev/null).
+ */
+export function readFds(base: string, devices?: DeviceCache): FdScan {
   const out: FdScan = {
     fds: [],
     locks: [],
@@ -106,7 +113,21 @@ export function readFds(base: string): FdScan {
         out.fds.push({ fd, kind: 'unknown', target })
         break
       case 'path':
-        readPathFd(out, base, fd, linkPath, c.path, c.deleted)
+        if (devices && !c.deleted && c.path.startsWith('/dev/')) {
+          const known = devices.get(c.path)
+          if (known) {
+            out.fds.push({
+              fd,
+              kind: 'device',
+              devType: known.char ? 'char' : 'block',
+              major: known.major,
+              minor: known.minor,
+              path: c.path
+            })
+            break
+          }
+        }
+        readPathFd(out, base, fd, linkPath, c.path, c.deleted, devices)
         break
     }
   }
@@ -120,7 +141,8 @@ function readPathFd(
   fd: number,
   linkPath: string,
   path: string,
-  deleted: boolean
+  deleted: boolean,
+  devices?: DeviceCache
 ): void {
   const st = statPath(linkPath)
   if (st instanceof IoFailure) {
@@ -132,6 +154,13 @@ function readPathFd(
   }
   const type = st.mode & S_IFMT
   if (type === S_IFCHR || type === S_IFBLK) {
+    if (devices && !deleted && path.startsWith('/dev/')) {
+      devices.set(path, {
+        char: type === S_IFCHR,
+        major: devMajor(st.rdev),
+        minor: devMinor(st.rdev)
+      })
+    }
     out.fds.push({
       fd,
       kind: 'device',

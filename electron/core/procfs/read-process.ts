@@ -10,7 +10,7 @@ import type {
   ProcessInfo
 } from '../../common/model'
 import { devMajor, devMinor } from './dev'
-import { readFds, type FdScan } from './fds'
+import { readFds, type DeviceCache, type FdScan } from './fds'
 import { IoFailure, readLink, readText, statPath } from './io'
 import { parseCmdline } from './parse-cmdline'
 import { parseMaps } from './parse-maps'
@@ -30,6 +30,8 @@ export interface ReadContext {
   selfNs: Record<NamespaceKind, number | null>
   /** Device path → rdev, so mapped devices are stat'ed once per scan. */
   deviceCache: Map<string, MappedDevice | null>
+  /** /dev nodes held as fds, by path (same mount namespace only). */
+  fdDevices: DeviceCache
   readMaps: boolean
 }
 
@@ -122,7 +124,7 @@ export function readProcess(pid: number, ctx: ReadContext): ReadProcess | null {
     namespaces[kind] = { inode, same: inode !== null && inode === ctx.selfNs[kind] }
   }
 
-  const fdScan = readFds(base)
+  const fdScan = readFds(base, namespaces.mnt.same ? ctx.fdDevices : undefined)
   if (fdScan.gone && !kernelThread) {
     // A zombie keeps /proc/PID but its fd directory may be gone; only a missing /proc/PID
     // means the process exited.
