@@ -106,3 +106,19 @@ export function summarizeMemory(
     exe: typeof exe === 'string' ? exe : null
   }
 }
+
+const VMA_FILE_PRIVATE = 0x40
+const VMA_FILE_SHARED = 0x80
+const VMA_AREA_MEMFD = 0x4000
+
+/** files.img ids of the files mapped into memory (libraries, the executable, mapped data). */
+export function mappedFileIds(mm: Decoded): number[] {
+  const ids = new Set<number>()
+  for (const v of Array.isArray(mm.vmas) ? (mm.vmas as Decoded[]) : []) {
+    const status = u32(v.status)
+    if (!(status & (VMA_FILE_PRIVATE | VMA_FILE_SHARED))) continue
+    if (status & (VMA_AREA_MEMFD | VMA_AREA_GUARD)) continue
+    ids.add(u64n(v.shmid))
+  }
+  return [...ids]
+}

@@ -25,7 +25,7 @@ import { describeFd } from './describe-fd'
 import { ImageError } from './errors'
 import { loadFileTable, regOf, u32, u64n, type FileTable } from './file-table'
 import { readImage, readImageIfPresent, singleEntry } from './image-dir'
-import { countPages, readPagemapCounts, summarizeMemory } from './memory'
+import { countPages, mappedFileIds, readPagemapCounts, summarizeMemory } from './memory'
 import { ownNamespaces, readLocks, resolvePeers } from './process-links'
 import { checkRestore, type NeededFile } from './restore-checks'
 import type { Decoded } from './schema'
@@ -237,9 +237,11 @@ function readProcess(
         ? []
         : (readImageIfPresent(dir, `vmas-${task.pid}.img`)?.entries ?? [])
     proc.memory = summarizeMemory(mm, countPages(pagemap), table, legacy)
-    const exeReg = regOf(table, u32(mm.exe_file_id))
-    if (exeReg !== undefined && !table.remapped.has(u32(exeReg.id))) {
-      addNeeded(needed, stringOr(exeReg.name), reg64(exeReg.size))
+    // The executable and every mapped file must be there again, unchanged, for a restore.
+    for (const id of [u32(mm.exe_file_id), ...mappedFileIds(mm)]) {
+      const reg = regOf(table, id)
+      if (reg === undefined || table.remapped.has(u32(reg.id))) continue
+      addNeeded(needed, stringOr(reg.name), reg64(reg.size))
     }
   }
   return proc

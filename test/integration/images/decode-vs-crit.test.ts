@@ -3,7 +3,7 @@
  * file, threads, a stopped and a zombie child, a memfd…) decoded by Icebox and compared field by
  * field with crit, the reference decoder, on the same images.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -337,6 +337,15 @@ describe('decoded snapshot matches crit', () => {
     expect(rc.problems.join('\n')).toMatch(/in use/)
     const data = rc.files.find((f) => f.path.endsWith('/data.txt'))
     expect(data).toMatchObject({ exists: true, expectedSize: 16, size: 16, ok: true })
+    // Mapped libraries are needed too.
+    expect(rc.files.find((f) => /\/libc\.so\.6$/.test(f.path))?.ok).toBe(true)
+    // A file that changed size since the dump is a problem.
+    appendFileSync(data!.path, 'more')
+    const again = readSnapshotView(full).restoreChecks!
+    expect(again.files.find((f) => f.path === data!.path)).toMatchObject({ size: 20, ok: false })
+    expect(again.problems.join('\n')).toContain(
+      `${data!.path} changed size (16 bytes at dump, 20 now)`
+    )
   })
 
   it('icebox show prints the tree, files, memory, timings and checks', () => {
