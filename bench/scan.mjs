@@ -47,12 +47,31 @@ await build({
     js: "import { createRequire as __icCreateRequire } from 'node:module'; const require = __icCreateRequire(import.meta.url);"
   }
 })
+// The scanner alone as a whole command (node start-up + scan() + JSON to stdout), to tell the
+// scanner's share from the CLI's start-up and the analysis.
+const scanOnly = join(out, 'scan-only.mjs')
+await build({
+  stdin: {
+    contents:
+      "import { scan } from './electron/core/procfs/scan'\n" +
+      'process.stdout.write(JSON.stringify(scan()))\n',
+    resolveDir: root,
+    loader: 'ts'
+  },
+  outfile: scanOnly,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  logLevel: 'warning'
+})
 const holder = join(out, 'procfs-holder')
 execFileSync('cc', ['-O1', '-Wall', '-o', holder, join(root, 'test/workloads/procfs-holder.c')])
 
 const hasTime = existsSync('/usr/bin/time')
 const commands = [
   { name: 'icebox ps --json', argv: [process.execPath, cli, 'ps', '--json'], rss: true },
+  { name: 'scan only', argv: [process.execPath, scanOnly], rss: true },
   { name: 'lsof -n -P', argv: ['lsof', '-n', '-P'], rss: true },
   { name: 'ps -eo pid,ppid,lstart,cmd', argv: ['ps', '-eo', 'pid,ppid,lstart,cmd'], rss: false }
 ]
@@ -161,6 +180,7 @@ try {
     const ice = row['icebox ps --json'].medianMs
     row.lsofOverIcebox = +(row['lsof -n -P'].medianMs / ice).toFixed(2)
     row.psOverIcebox = +(row['ps -eo pid,ppid,lstart,cmd'].medianMs / ice).toFixed(2)
+    row.lsofOverScanOnly = +(row['lsof -n -P'].medianMs / row['scan only'].medianMs).toFixed(2)
     results.push(row)
     await stopHolders(current)
     current = null
@@ -171,6 +191,7 @@ try {
   cleanup()
 }
 
+/** Number of tasks (threads included) from /proc/loadavg. */
 function readdirCount() {
   return readFileSync('/proc/loadavg', 'utf8').split(' ')[3].split('/')[1] * 1
 }
@@ -183,7 +204,9 @@ function print(row) {
     `N=${row.n} (${row.procs} tasks, ${row.runs} runs): icebox ps --json ${ice.medianMs} ms ` +
       `(peak RSS ${ice.peakRssMiB ?? '?'} MiB) | lsof -n -P ${lsof.medianMs} ms ` +
       `(RSS ${lsof.peakRssMiB ?? '?'} MiB) | ps ${ps.medianMs} ms | ` +
-      `lsof/icebox ${row.lsofOverIcebox}x, ps/icebox ${row.psOverIcebox}x`
+      `lsof/icebox ${row.lsofOverIcebox}x, ps/icebox ${row.psOverIcebox}x | ` +
+      `scan only ${row['scan only'].medianMs} ms (RSS ${row['scan only'].peakRssMiB ?? '?'} MiB), ` +
+      `lsof/scan-only ${row.lsofOverScanOnly}x`
   )
 }
 

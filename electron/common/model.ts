@@ -54,8 +54,14 @@ export interface PipeFd extends FdBase {
   path: string | null
   /** Which end this fd is, from the fdinfo flags (O_WRONLY → write); null if unknown. */
   end: 'read' | 'write' | null
-  /** Every other process holding the same pipe inode. */
+  /** Every other process holding the same pipe inode (at most 32; see peersOmitted). */
   peers: PeerRef[]
+  /**
+   * How many more processes hold it than `peers` lists (a pipe inherited by thousands of
+   * processes would otherwise make the scan quadratic). Absent when the list is complete; when
+   * present, treat the rest as unknown — possibly outside the tree.
+   */
+  peersOmitted?: number
 }
 
 export type SocketProto =
@@ -76,6 +82,8 @@ export interface SocketFd extends FdBase {
   peerInode: number | null
   /** unix only: processes holding the peer socket. Empty when unknown; see peerKnown. */
   peers: PeerRef[]
+  /** As PipeFd.peersOmitted: further holders of the peer socket not listed in `peers`. */
+  peersOmitted?: number
   /** unix only: false when the peer could not be determined (e.g. `ss` missing). */
   peerKnown: boolean
 }

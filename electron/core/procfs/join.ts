@@ -10,12 +10,11 @@ import type { NetSocket } from './parse-net'
 import type { SsUnixEntry } from './parse-ss'
 
 /**
- * Above this many holders a pipe or socket's peer list is one array shared by every fd (and it
- * then includes the fd's own process): a pipe inherited by thousands of processes would
- * otherwise cost a quadratic number of PeerRefs. Consumers compare peers with a set of pids
- * anyway, so the extra entry is harmless.
+ * At most this many peers are listed per fd; the rest are counted in `peersOmitted`. A pipe
+ * inherited by thousands of processes (a jobserver, a shared log pipe) would otherwise cost a
+ * quadratic number of PeerRefs, and gigabytes once serialised.
  */
-export const SHARED_PEERS_LIMIT = 32
+export const MAX_PEERS = 32
 
 /** One process's part in the join. */
 export interface Joinable {
@@ -35,10 +34,26 @@ function addHolder(map: Holders, key: number | string, peer: PeerRef): void {
   else if (list[list.length - 1]!.pid !== peer.pid) list.push(peer)
 }
 
-function peersExcept(list: PeerRef[] | undefined, pid: number): PeerRef[] {
-  if (!list) return []
-  if (list.length > SHARED_PEERS_LIMIT) return list
-  return list.filter((p) => p.pid !== pid)
+/** The holders other than `pid`, capped at MAX_PEERS; `omitted` counts the rest. */
+function listPeers(
+  list: PeerRef[] | undefined,
+  pid: number | null
+): { peers: PeerRef[]; omitted: number } {
+  if (!list) return { peers: [], omitted: 0 }
+  const peers: PeerRef[] = []
+  let others = 0
+  for (const p of list) {
+    if (p.pid === pid) continue
+    others++
+    if (peers.length < MAX_PEERS) peers.push(p)
+  }
+  return { peers, omitted: others - peers.length }
+}
+
+function setPeers(fd: PipeFd | SocketFd, list: PeerRef[] | undefined, pid: number | null): void {
+  const { peers, omitted } = listPeers(list, pid)
+  fd.peers = peers
+  if (omitted > 0) fd.peersOmitted = omitted
 }
 
 /** Fills pipe peers, socket rows and unix peers in place. */
@@ -52,8 +67,8 @@ export function joinPeers(procs: Joinable[], ss: Map<number, SsUnixEntry> | null
     for (const s of fdScan.sockets) addHolder(socketHolders, s.inode, peer(info, s))
   }
   for (const { info, fdScan, net, ssSeesNamespace } of procs) {
-    for (const p of fdScan.pipes) p.peers = peersExcept(pipeHolders.get(p.inode), info.pid)
-    for (const f of fdScan.fifos) f.fd.peers = peersExcept(fifoHolders.get(f.key), info.pid)
+    for (const p of fdScan.pipes) setPeers(p, pipeHolders.get(p.inode), info.pid)
+    for (const f of fdScan.fifos) setPeers(f.fd, fifoHolders.get(f.key), info.pid)
     for (const s of fdScan.sockets) {
       const row = net.get(s.inode)
       if (row) {
@@ -78,7 +93,7 @@ export function joinPeers(procs: Joinable[], ss: Map<number, SsUnixEntry> | null
       s.peerInode = entry.peerInode
       if (entry.peerInode !== null) {
         // Every process holding the peer socket, this one included (a socketpair kept whole).
-        s.peers = socketHolders.get(entry.peerInode) ?? []
+        setPeers(s, socketHolders.get(entry.peerInode), null)
       }
     }
   }
