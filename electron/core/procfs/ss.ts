@@ -7,7 +7,7 @@
  * polling its /proc entry until it is a zombie (libuv reaps it later, from the event loop, which
  * cannot run during a synchronous scan). That hides most of the cost of the spawn.
  */
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { closeSync, fstatSync, openSync, readSync, unlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -34,7 +34,8 @@ export function startSs(ssPath: string | null = 'ss'): PendingSs {
     outFd = openSync(outPath, 'wx+', 0o600)
     unlinkSync(outPath)
   } catch {
-    return NONE
+    // No writable temporary directory: run it the plain way, without the overlap.
+    return { finish: () => runSsNow(ssPath) }
   }
   let failed = false
   let child: ReturnType<typeof spawn>
@@ -98,6 +99,20 @@ function readWhole(fd: number): string {
     off += n
   }
   return buf.toString('utf8', 0, off)
+}
+
+function runSsNow(ssPath: string): Map<number, SsUnixEntry> | null {
+  try {
+    const out = execFileSync(ssPath, ['-x', '-a', '-n'], {
+      encoding: 'utf8',
+      timeout: TIMEOUT_MS,
+      maxBuffer: 256 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'ignore']
+    })
+    return parseSsUnix(out)
+  } catch {
+    return null
+  }
 }
 
 /** Runs `ss` and waits for it (for callers that do not overlap it with other work). */

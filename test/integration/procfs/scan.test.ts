@@ -224,6 +224,23 @@ describe('scan() on real processes', () => {
     expect(p.unreadable.join('\n')).toMatch(new RegExp(`fd ${fd}: socket \\d+ not in /proc/net`))
   })
 
+  it('joins a named FIFO by its inode across two processes', async () => {
+    const fifo = join(dir, 'named.fifo')
+    execFileSync('mkfifo', [fifo])
+    const code = (tag: string): string =>
+      `import os,time\nfd=os.open(${JSON.stringify(fifo)},os.O_RDWR)\n` +
+      `print("ready ${tag}",fd,flush=True)\ntime.sleep(120)`
+    const a = await start('python3', ['-c', code('a')])
+    running.push(a)
+    const b = await start('python3', ['-c', code('b')])
+    running.push(b)
+    const fdA = Number((await a.waitFor(/ready/)).split(' ')[2])
+    const r = scan()
+    const entry = fdOf<PipeFd>(proc(r.processes, a.pid), fdA)
+    expect(entry).toMatchObject({ kind: 'pipe', variant: 'fifo', path: fifo, end: null })
+    expect(entry.peers.map((p) => p.pid)).toEqual([b.pid])
+  })
+
   it('skips processes that vanished and never throws', async () => {
     const f = await holder(['device'])
     const gone = running.pop()!
