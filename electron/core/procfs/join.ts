@@ -115,7 +115,10 @@ function sameLock(a: FileLock, b: LockLine): boolean {
 
 /**
  * Adds /proc/locks entries to the process whose pid they name, unless fdinfo already showed
- * them. OFD locks (pid -1) and blocked waiters are only attributed through fdinfo.
+ * them. OFD locks (pid -1) and blocked waiters are only attributed through fdinfo. A flock or
+ * lease belongs to an open file description, and /proc/locks names the pid that took it, which
+ * may since have closed its fd (a child holds it now): those count only when the named process
+ * still has the file open.
  */
 export function attributeLocks(procs: Joinable[], lines: LockLine[]): void {
   const byPid = new Map<number, Joinable>()
@@ -126,6 +129,7 @@ export function attributeLocks(procs: Joinable[], lines: LockLine[]): void {
     if (!proc) continue
     if (proc.info.locks.some((l) => sameLock(l, line))) continue
     const file = proc.fdScan.fileIds.get(`${line.dev}:${line.inode}`)
+    if (!file && line.kind !== 'POSIX') continue
     proc.info.locks.push({
       kind: line.kind,
       mode: line.mode,

@@ -118,7 +118,9 @@ describe('attributeLocks', () => {
         '1: POSIX ADVISORY WRITE 40 fe:00:77 0 EOF\n' +
           '1: -> POSIX ADVISORY WRITE 40 fe:00:77 0 EOF\n' +
           '2: OFDLCK ADVISORY READ -1 fe:00:77 0 EOF\n' +
-          '3: FLOCK ADVISORY WRITE 41 fe:00:78 0 EOF\n'
+          '3: FLOCK ADVISORY WRITE 41 fe:00:78 0 EOF\n' +
+          // A flock taken by pid 40 on a file it no longer has open: its child holds it now.
+          '4: FLOCK ADVISORY WRITE 40 fe:00:79 0 EOF\n'
       )
     )
     expect(a.info.locks).toEqual([
