@@ -7,7 +7,9 @@
 //   node bench/scan.mjs [N ...] [--runs R]      (default N = 200 1000 3000, R = 5)
 //
 // The CLI is bundled from the current sources into bench/results/ with the same esbuild options
-// as scripts/build.mjs, so the numbers are for the code in the tree. Run as root (lsof sees all).
+// as scripts/build.mjs, so the numbers are for the code in the tree. "scan only" is node + scan()
+// + JSON of the whole result (every fd), to separate the scanner from CLI start-up and analysis.
+// Run as root (lsof sees all). Results also go to bench/results/scan.json.
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
