@@ -127,7 +127,7 @@ function copyFd(fd: number, dest: string, name: string, size: number): IngestedF
       const n = readSync(fd, buf, 0, Math.min(buf.length, size - copied), copied)
       if (n === 0) break
       hash.update(buf.subarray(0, n))
-      writeSync(outFd, buf, 0, n)
+      writeAll(outFd, buf.subarray(0, n))
       copied += n
     }
     if (copied !== size) throw rejected(`${name} shrank while being copied`)
@@ -136,4 +136,14 @@ function copyFd(fd: number, dest: string, name: string, size: number): IngestedF
     closeSync(outFd)
   }
   return { name, size, sha256: hash.digest('hex') }
+}
+
+/** writeSync may write less than asked (e.g. RLIMIT_FSIZE); loop, and let errors throw. */
+export function writeAll(fd: number, data: Uint8Array): void {
+  let off = 0
+  while (off < data.length) {
+    const n = writeSync(fd, data, off, data.length - off)
+    if (n <= 0) throw new Error('short write')
+    off += n
+  }
 }

@@ -6,6 +6,9 @@
  * It prints exactly one JSON line ({ok:true,result} or {ok:false,error}) and exits 0 (done),
  * 1 (failed), 2 (bad request) or 3 (refused) — never 126/127, which belong to pkexec.
  */
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+
 import { AppError, toErrorData } from '../common/errors'
 import {
   HELPER_EXIT,
@@ -15,6 +18,7 @@ import {
   type HelperResult
 } from '../core/privilege/protocol'
 import { loadHelperConfig } from './config'
+import { PRLIMIT_PATH, rlimitReset } from './criu-argv'
 import { callerUidFromEnv, checkRegularUser, checkRoot, opFromArgv } from './entry'
 import { deleteOp } from './op-delete'
 import { dumpOp } from './op-dump'
@@ -33,6 +37,21 @@ function normaliseProcess(): string | undefined {
   for (const k of Object.keys(process.env)) delete process.env[k]
   process.env.PATH = '/usr/sbin:/usr/bin'
   process.env.LANG = 'C.UTF-8'
+  // Node has no setrlimit: let prlimit(1) raise our own soft limits to the hard ones, so a caller
+  // who lowered RLIMIT_FSIZE/NOFILE cannot make us write short files (writes are checked too).
+  try {
+    execFileSync(
+      PRLIMIT_PATH,
+      [
+        '--pid',
+        String(process.pid),
+        ...rlimitReset(readFileSync('/proc/self/limits', 'utf8')).map(([k, v]) => `--${k}=${v}`)
+      ],
+      { stdio: 'ignore', timeout: 10_000 }
+    )
+  } catch {
+    // Limits stay as they are; every write is checked, so this fails closed later.
+  }
   // Node resets signal dispositions and the blocked mask at start-up, and libuv resets them
   // again in every child; a closed stdout must not kill us halfway (EPIPE is ignored).
   process.stdout.on('error', () => undefined)

@@ -11,7 +11,6 @@ import {
   openSync,
   readFileSync,
   readSync,
-  writeSync,
   fsyncSync
 } from 'node:fs'
 import { hostname, release } from 'node:os'
@@ -20,7 +19,7 @@ import { join } from 'node:path'
 import { MANIFEST_FORMAT, type Manifest } from '../common/snapshot'
 import type { HelperDumpChoices } from '../core/privilege/protocol'
 import { CHILD_ENV, CRIU_PATH } from './criu-argv'
-import type { IngestedFile } from './ingest'
+import { writeAll, type IngestedFile } from './ingest'
 
 export const MANIFEST_NAME = 'manifest.json'
 
@@ -80,7 +79,7 @@ export function writeManifest(dir: string, m: HelperManifest): void {
     0o600
   )
   try {
-    writeSync(fd, JSON.stringify(m, null, 2) + '\n')
+    writeAll(fd, Buffer.from(JSON.stringify(m, null, 2) + '\n'))
     fsyncSync(fd)
   } finally {
     closeSync(fd)

@@ -150,7 +150,12 @@ const DENY_REASONS = /another user|group|capabilities|setuid|init|Icebox|kernel/
 function readTaskFacts(procDir: string): { stat: StatFacts; status: StatusFacts; secure: boolean } {
   const stat = parseStat(readFileSync(`${procDir}/stat`, 'utf8'))
   const status = parseStatus(readFileSync(`${procDir}/status`, 'utf8'))
-  const secure = auxvIsSecure(readFileSync(`${procDir}/auxv`))
+  let secure = true
+  try {
+    secure = auxvIsSecure(readFileSync(`${procDir}/auxv`))
+  } catch {
+    // Unreadable aux vector (kernel threads, exiting tasks): unknown counts as secure.
+  }
   if (!stat || !status) throw new Error(`unreadable ${procDir}`)
   return { stat, status, secure }
 }

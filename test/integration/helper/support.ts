@@ -85,8 +85,13 @@ export function startTicksOf(pid: number): number {
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19])
 }
 
+/** The counter value; the workload truncates and rewrites the file, so retry an empty read. */
 export function readCounter(file: string): number {
-  return Number(readFileSync(file, 'utf8').trim())
+  for (let i = 0; i < 1000; i++) {
+    const text = readFileSync(file, 'utf8').trim()
+    if (text !== '') return Number(text)
+  }
+  throw new Error(`${file} stayed empty`)
 }
 
 export function dumpRequest(
