@@ -4,6 +4,7 @@
  * and prints the snapshot id (or the manifest with --json). A blocked tree is refused with its
  * reasons (exit 1).
  */
+import { dirname } from 'node:path'
 import { createInterface } from 'node:readline/promises'
 
 import type { Command } from 'commander'
@@ -13,6 +14,9 @@ import type { DumpChoices } from '../../common/snapshot'
 import { dumpArgv } from '../../core/criu/argv'
 import type { CriuProgress } from '../../core/criu/run'
 import { prepareFreeze, runFreeze, type PreparedFreeze } from '../../core/engine/freeze'
+import { choosePrivilegePath } from '../../core/privilege/path'
+import { freezeViaHelper } from '../../core/privilege/user-ops'
+import { openStore } from '../../core/snapshots/store'
 import { parsePid } from './check'
 import { safeText, storeFrom } from './snapshots'
 
@@ -120,10 +124,14 @@ export function registerFreeze(program: Command): void {
       const pid = parsePid(pidText)
       const choices = choicesFrom(opts)
       const name = opts.name === undefined ? undefined : parseName(opts.name)
-      const store = storeFrom(opts)
+      // Not root (and no --store): the polkit helper stores it in /var/lib/icebox (Mode U).
+      const viaHelper = choosePrivilegePath() === 'helper' && opts.store === undefined
+      const store = viaHelper ? null : storeFrom(opts)
       const prepared = await prepareFreeze({ pid, choices, ...(name && { name }) })
       if (!opts.yes) {
-        process.stderr.write(describePlan(prepared, store.root) + '\n')
+        process.stderr.write(
+          describePlan(prepared, store?.root ?? '/var/lib/icebox/images/UID') + '\n'
+        )
         if (!process.stdin.isTTY) {
           throw new AppError({
             code: 'BAD_INPUT',
@@ -137,6 +145,12 @@ export function registerFreeze(program: Command): void {
         }
       } else if (!opts.json) {
         for (const w of prepared.plan.warnings) process.stderr.write(`warning: ${w}\n`)
+      }
+      if (!store) {
+        const r = await freezeViaHelper(prepared.plan, prepared.root.startTicks, name)
+        const stored = opts.json ? openStore(dirname(r.dir)).get(r.id) : null
+        process.stdout.write(stored ? JSON.stringify(stored, null, 2) + '\n' : `${r.id}\n`)
+        return
       }
       const manifest = await runFreeze(
         prepared,

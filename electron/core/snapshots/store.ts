@@ -114,6 +114,8 @@ export function dirSizes(dir: string): { total: number; pages: number } {
 }
 
 function ensureDir(path: string, mode: number): void {
+  // A user reads the root-owned system store through an ACL (Mode U): leave it as root made it.
+  if (existsSync(path) && lstatSync(path).uid !== process.geteuid?.()) return
   mkdirSync(path, { recursive: true, mode })
   chmodSync(path, mode)
 }
