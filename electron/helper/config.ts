@@ -3,7 +3,8 @@
  * a regular file owned by root and not writable by group or others; otherwise it is ignored in
  * favour of the safe defaults (and the helper says so in its result).
  */
-import { constants, fstatSync, openSync, closeSync, readSync } from 'node:fs'
+import { constants, fstatSync, lstatSync, openSync, closeSync, readSync } from 'node:fs'
+import { dirname } from 'node:path'
 
 import { HELPER_CONF } from '../core/privilege/protocol'
 
@@ -69,6 +70,18 @@ export function parseHelperConf(text: string): { config: HelperConfig; problems:
 
 /** Reads the configuration if it exists and is trustworthy; defaults otherwise. */
 export function loadHelperConfig(path = HELPER_CONF): { config: HelperConfig; problems: string[] } {
+  // A directory others can write would let them swap the file: then the file is not the admin's.
+  try {
+    const d = lstatSync(dirname(path))
+    if (!d.isDirectory() || d.uid !== 0 || (d.mode & 0o022) !== 0) {
+      return {
+        config: { ...DEFAULT_CONFIG },
+        problems: [`${path} ignored: its directory is not root-owned and writable only by root`]
+      }
+    }
+  } catch {
+    return { config: { ...DEFAULT_CONFIG }, problems: [] }
+  }
   let fd: number
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)

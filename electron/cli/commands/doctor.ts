@@ -9,6 +9,7 @@ import type { Command } from 'commander'
 
 import { toErrorData, type AppErrorData } from '../../common/errors'
 import { FEATURES, probeCriu, type CriuProbe } from '../../core/criu/probe'
+import { helperStatus, type HelperStatus } from '../../core/privilege/install'
 import { choosePrivilegePath } from '../../core/privilege/path'
 import { formatBytes, storeFrom } from './snapshots'
 
@@ -24,6 +25,8 @@ export interface DoctorReport {
     error: string | null
   }
   privilege: 'root' | 'helper'
+  /** The polkit helper (Mode U): installed, current, pkexec and polkitd present. */
+  helper: HelperStatus
 }
 
 export async function doctorReport(storeDir?: string): Promise<DoctorReport> {
@@ -54,7 +57,14 @@ export async function doctorReport(storeDir?: string): Promise<DoctorReport> {
       error: toErrorData(err).message
     }
   }
-  return { criu, criuError, kernel: release(), store, privilege: choosePrivilegePath() }
+  return {
+    criu,
+    criuError,
+    kernel: release(),
+    store,
+    privilege: choosePrivilegePath(),
+    helper: helperStatus()
+  }
 }
 
 const mark = (ok: boolean): string => (ok ? 'ok  ' : 'FAIL')
@@ -84,6 +94,15 @@ function print(r: DoctorReport): void {
   )
   out.push(
     `info privilege: ${r.privilege === 'root' ? 'running as root, criu runs directly' : 'criu runs through the Icebox helper (pkexec)'}`
+  )
+  const h = r.helper
+  const current = (c: boolean | null): string => (c === null ? '' : c ? ', current' : ', OUTDATED')
+  out.push(
+    `${mark(h.helperInstalled && h.helperCurrent !== false)} helper: ${h.helperInstalled ? `installed${current(h.helperCurrent)}` : 'not installed (sudo icebox install-helper)'}`,
+    `${mark(h.policyInstalled && h.policyCurrent !== false)} polkit policy: ${h.policyInstalled ? `installed${current(h.policyCurrent)}` : 'not installed'}`,
+    `${mark(h.pkexec)} pkexec ${h.pkexec ? 'present' : 'missing (install the pkexec package)'}`,
+    `${mark(h.polkitd)} polkitd ${h.polkitd ? 'present' : 'missing (install the polkitd package)'}`,
+    ...h.problems.map((p) => `FAIL helper: ${p}`)
   )
   process.stdout.write(out.join('\n') + '\n')
 }
