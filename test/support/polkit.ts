@@ -135,6 +135,8 @@ export async function setupPolkit(): Promise<PolkitEnv> {
   if (!busNames().includes('org.freedesktop.DBus')) {
     mkdirSync('/run/dbus', { recursive: true })
     rmSync('/run/dbus/system_bus_socket', { force: true })
+    // A dbus-daemon that was stopped leaves its pid file, and a new one refuses to start.
+    rmSync('/run/dbus/pid', { force: true })
     startedDbus = Number(sh('dbus-daemon', ['--system', '--fork', '--print-pid']).trim())
     await waitUntil('the system bus', () => busNames().includes('org.freedesktop.DBus'))
   }
