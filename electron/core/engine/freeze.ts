@@ -60,8 +60,12 @@ function pidReused(pid: number): AppError {
 /** Scans, analyses and plans (no criu run except the version probe). */
 export async function prepareFreeze(req: Omit<FreezeRequest, 'store'>): Promise<PreparedFreeze> {
   const criuPath = findCriu()
-  const version = await criuVersion(criuPath)
+  // criu --version runs while the (synchronous) scan reads /proc; awaited right after.
+  const versionPending = criuVersion(criuPath)
+  // Handled below; this only keeps an early throw from leaving an unhandled rejection.
+  versionPending.catch(() => undefined)
   const result = scan()
+  const version = await versionPending
   const analysis = analyze(result, req.pid, currentContext())
   const byPid = new Map(result.processes.map((p) => [p.pid, p]))
   const root = byPid.get(req.pid)

@@ -178,8 +178,11 @@ export async function restore(
   const manifest = store.get(id)
   const dir = store.dir(id)
   const criuPath = findCriu()
-  await criuVersion(criuPath)
+  const versionPending = criuVersion(criuPath)
+  // Handled below; this only keeps an early throw from leaving an unhandled rejection.
+  versionPending.catch(() => undefined)
   const pre = preflightRestore(manifest, dir)
+  await versionPending
   if (!pre.ok) throw preflightError(id, pre)
   const pidfile = join(dir, PIDFILE)
   rmSync(pidfile, { force: true })
