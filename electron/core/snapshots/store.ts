@@ -146,7 +146,14 @@ export interface SnapshotStore {
 
 /** Opens (and creates, 0700) a store; `root` defaults to defaultStoreRoot(). */
 export function openStore(root: string = defaultStoreRoot()): SnapshotStore {
-  ensureDir(root, 0o700)
+  try {
+    ensureDir(root, 0o700)
+  } catch (err) {
+    // A user without snapshots yet cannot create images/<uid> in the root-owned store (Mode U):
+    // the helper creates it at the first freeze. Until then the store simply reads as empty.
+    const code = (err as NodeJS.ErrnoException).code
+    if (code !== 'EACCES' && code !== 'EPERM') throw err
+  }
   const dir = (id: string): string => join(root, checkId(id))
   const tmpDir = (id: string): string => join(root, TMP_PREFIX + checkId(id))
   const failedDir = (id: string): string => join(root, FAILED_DIR, checkId(id))
@@ -177,6 +184,7 @@ export function openStore(root: string = defaultStoreRoot()): SnapshotStore {
     get,
     list() {
       const out: Manifest[] = []
+      if (!existsSync(root)) return out
       for (const name of readdirSync(root)) {
         if (!isSnapshotId(name)) continue
         try {
