@@ -1,9 +1,11 @@
 // Bundles the Node entry points with esbuild and the renderer with Vite.
-// Bundling keeps `icebox` start-up short (one file to load) and makes the helper a single
+// Bundling keeps `icebox` start-up short (each command loads only its own code) and makes the helper a single
 // dependency-free file that root's Node can run (docs/security-model.md, decision 4).
 import { build } from 'esbuild'
-import { existsSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
+import { existsSync, rmSync } from 'node:fs'
+
+import { buildCli, ESM_REQUIRE_BANNER } from './cli-bundle.mjs'
 
 const common = {
   bundle: true,
@@ -15,23 +17,12 @@ const common = {
 }
 
 const entries = [
-  // The CLI (also runs `icebox serve`).
-  {
-    entry: 'electron/cli/main.ts',
-    outfile: 'dist/cli.mjs',
-    format: 'esm',
-    banner: {
-      js: "import { createRequire as __icCreateRequire } from 'node:module'; const require = __icCreateRequire(import.meta.url);"
-    }
-  },
   // `icebox show` alone (bin/icebox.mjs routes to it): no need to compile the whole CLI to read a snapshot.
   {
     entry: 'electron/cli/show-main.ts',
     outfile: 'dist/icebox-show.mjs',
     format: 'esm',
-    banner: {
-      js: "import { createRequire as __icCreateRequire } from 'node:module'; const require = __icCreateRequire(import.meta.url);"
-    }
+    banner: { js: ESM_REQUIRE_BANNER }
   },
   // The privileged helper run by pkexec: CommonJS because it is installed without an extension.
   {
@@ -63,6 +54,10 @@ const entries = [
     external: ['electron']
   }
 ]
+
+// The CLI (also runs `icebox serve`), split per command; stale chunks of earlier builds go first.
+rmSync('dist/cli-chunks', { recursive: true, force: true })
+await buildCli('.', 'dist')
 
 for (const e of entries) {
   if (!existsSync(e.entry)) continue

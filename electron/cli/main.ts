@@ -14,9 +14,8 @@ const program = new Command()
   .showHelpAfterError()
   .exitOverride()
 
-registerCommands(program)
-
 try {
+  await registerCommands(program, process.argv)
   await program.parseAsync(process.argv)
 } catch (err) {
   if (err instanceof CommanderError) {

@@ -22,11 +22,15 @@ export interface StartServeOptions {
   log?: (line: string) => void
 }
 
-/** dist/renderer next to dist/cli.mjs (or the repo's dist when run from source). */
+/**
+ * dist/renderer next to dist/cli.mjs, seen from the bundle (dist/) or from its per-command
+ * chunk (dist/cli-chunks/), or the repo's dist when run from source.
+ */
 export function defaultRendererDir(): string {
   const here = dirname(fileURLToPath(import.meta.url))
   for (const c of [
     join(here, 'renderer'),
+    join(here, '..', 'renderer'),
     join(here, '..', 'dist', 'renderer'),
     join(here, '..', '..', 'dist', 'renderer')
   ]) {

@@ -5,30 +5,18 @@
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 
-import { build } from 'esbuild'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 
 import type { Analysis } from '../../../electron/common/model'
+import { buildCli } from '../../../scripts/cli-bundle.mjs'
 import { startHolder, type Holder } from './holder'
 
 const REPO = join(import.meta.dirname, '..', '..', '..')
 const running: Holder[] = []
 
-/** Builds dist/cli.mjs exactly as scripts/build.mjs does (only this entry; no type-check). */
-async function buildCli(): Promise<void> {
-  await build({
-    entryPoints: [join(REPO, 'electron/cli/main.ts')],
-    outfile: join(REPO, 'dist/cli.mjs'),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    loader: { '.proto': 'text' },
-    banner: {
-      js: "import { createRequire as __icCreateRequire } from 'node:module'; const require = __icCreateRequire(import.meta.url);"
-    },
-    logLevel: 'warning'
-  })
+/** Builds dist/cli.mjs (and its per-command chunks) exactly as scripts/build.mjs does. */
+async function buildCliBundle(): Promise<void> {
+  await buildCli(REPO, join(REPO, 'dist'))
 }
 
 interface Run {
@@ -67,7 +55,7 @@ function run(command: string, argv: string[]): Promise<Run> {
   })
 }
 
-beforeAll(buildCli)
+beforeAll(buildCliBundle)
 
 afterEach(async () => {
   for (const h of running.splice(0)) await h.stop()

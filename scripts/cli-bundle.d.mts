@@ -1,0 +1,3 @@
+/** Types of scripts/cli-bundle.mjs for the tests that build the CLI as it ships. */
+export declare const ESM_REQUIRE_BANNER: string
+export declare function buildCli(root: string, outdir: string): Promise<void>

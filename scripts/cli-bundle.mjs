@@ -1,0 +1,30 @@
+// How the `icebox` CLI is bundled: shared by scripts/build.mjs, the CLI integration test and
+// bench/scan.mjs so that what is tested and benchmarked is what ships.
+// Code splitting: dist/cli.mjs holds only the command router; each command's code is a chunk in
+// dist/cli-chunks/ loaded when that command runs (electron/cli/commands/index.ts).
+import { build } from 'esbuild'
+import { join } from 'node:path'
+
+/** The ESM bundles need `require` for the CommonJS dependencies they inline. */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __icCreateRequire } from 'node:module'; const require = __icCreateRequire(import.meta.url);"
+
+/** Bundles electron/cli/main.ts from `root` into `outdir`/cli.mjs (+ `outdir`/cli-chunks/). */
+export async function buildCli(root, outdir) {
+  await build({
+    entryPoints: { cli: join(root, 'electron/cli/main.ts') },
+    outdir,
+    entryNames: '[name]',
+    chunkNames: 'cli-chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    sourcemap: false,
+    logLevel: 'warning',
+    loader: { '.proto': 'text' },
+    banner: { js: ESM_REQUIRE_BANNER }
+  })
+}
