@@ -3,7 +3,7 @@
 // dependency-free file that root's Node can run (docs/security-model.md, decision 4).
 import { build } from 'esbuild'
 import { execFileSync } from 'node:child_process'
-import { existsSync, rmSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 
 import { buildCli, ESM_REQUIRE_BANNER } from './cli-bundle.mjs'
 
@@ -55,8 +55,7 @@ const entries = [
   }
 ]
 
-// The CLI (also runs `icebox serve`), split per command; stale chunks of earlier builds go first.
-rmSync('dist/cli-chunks', { recursive: true, force: true })
+// The CLI (also runs `icebox serve`), split per command.
 await buildCli('.', 'dist')
 
 for (const e of entries) {

@@ -3,6 +3,7 @@
 // Code splitting: dist/cli.mjs holds only the command router; each command's code is a chunk in
 // dist/cli-chunks/ loaded when that command runs (electron/cli/commands/index.ts).
 import { build } from 'esbuild'
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 
 /** The ESM bundles need `require` for the CommonJS dependencies they inline. */
@@ -11,6 +12,8 @@ export const ESM_REQUIRE_BANNER =
 
 /** Bundles electron/cli/main.ts from `root` into `outdir`/cli.mjs (+ `outdir`/cli-chunks/). */
 export async function buildCli(root, outdir) {
+  // Chunk names carry content hashes: drop the previous build's so they don't pile up.
+  rmSync(join(outdir, 'cli-chunks'), { recursive: true, force: true })
   await build({
     entryPoints: { cli: join(root, 'electron/cli/main.ts') },
     outdir,

@@ -6,7 +6,13 @@
 
 import { AppError } from '../../common/errors'
 import type { Analysis, ProcessInfo, ScanResult } from '../../common/model'
-import type { DumpChoices, FailureRecord, Manifest, PreflightRecord } from '../../common/snapshot'
+import type {
+  DumpChoices,
+  DumpStats,
+  FailureRecord,
+  Manifest,
+  PreflightRecord
+} from '../../common/snapshot'
 import { MANIFEST_FORMAT } from '../../common/snapshot'
 import { analyze } from '../analysis/analyze'
 import { currentContext } from '../analysis/context'
@@ -17,7 +23,6 @@ import { criuVersion, findCriu, probeNetworkLock } from '../criu/probe'
 import type { CriuProgress } from '../criu/run'
 import { scan } from '../procfs/scan'
 import { dirSizes, newSnapshotId, type SnapshotStore } from '../snapshots/store'
-import { readDumpStats } from '../snapshots/stats'
 import { fileSize, readTextFile, hostFacts, readPidStat } from './proc'
 import { runDump } from './runner'
 import { checkStillRunning } from './resume'
@@ -130,7 +135,8 @@ function buildManifest(
   prepared: PreparedFreeze,
   req: FreezeRequest,
   argv: string[],
-  dir: string
+  dir: string,
+  stats: DumpStats | null
 ): Manifest {
   const { root, plan } = prepared
   return {
@@ -158,7 +164,7 @@ function buildManifest(
     ...hostFacts(),
     sizes: dirSizes(dir),
     keptRunning: plan.leaveRunning,
-    stats: readDumpStats(dir),
+    stats,
     restores: [],
     preflight: preflightRecord(prepared)
   }
@@ -181,6 +187,9 @@ export async function runFreeze(
   if (!now || now.startTicks !== root.startTicks) throw pidReused(plan.pid)
   const statesBefore = new Map(plan.tree.map((pid) => [pid, readPidStat(pid)?.state ?? null]))
   const dir = req.store.beginDump(id)
+  // The image decoder (for stats-dump) loads while criu writes the images, not after.
+  const statsReader = import('../snapshots/stats')
+  statsReader.catch(() => undefined)
   let outcome
   try {
     outcome = await runDump(prepared.criuPath, plan, dir, hooks)
@@ -190,7 +199,8 @@ export async function runFreeze(
   }
   const { result, argv, logPath } = outcome
   if (result.exitCode === 0 && !result.cancelled && !result.timedOut) {
-    const manifest = buildManifest(id, prepared, req, argv, dir)
+    const { readDumpStats } = await statsReader
+    const manifest = buildManifest(id, prepared, req, argv, dir, readDumpStats(dir))
     req.store.commitDump(manifest)
     return manifest
   }
