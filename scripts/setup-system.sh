@@ -47,7 +47,7 @@ apt-get update -qq
 base_pkgs=(
   iproute2 util-linux acl procps lsof
   pkexec polkitd dbus
-  strace gdb build-essential
+  strace gdb build-essential tmux
   chromium fonts-dejavu-core
   python3
 )

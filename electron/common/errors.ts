@@ -16,6 +16,7 @@ export type AppErrorCode =
   | 'DUMP_FAILED'
   | 'RESTORE_FAILED'
   | 'RESTORE_PREFLIGHT'
+  | 'NEEDS_TERMINAL'
   | 'CANCELLED'
   | 'TIMEOUT'
   | 'NO_SPACE'

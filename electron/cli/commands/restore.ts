@@ -13,7 +13,7 @@ export function registerRestore(program: Command): void {
     .description('Bring a frozen process back (prints its pid)')
     .argument('<id>', 'snapshot id (see `icebox snapshots`)')
     .option('--store <dir>', 'snapshot store directory')
-    .option('--json', 'print {"rootPid", "manifest"}')
+    .option('--json', 'print {"rootPid", "manifest", "terminal"}')
     .action(async (id: string, opts: { store?: string; json?: boolean }) => {
       if (choosePrivilegePath() === 'helper' && opts.store === undefined) {
         // Not root: restore through the polkit helper (CRIU runs as you, Mode U).
@@ -24,5 +24,8 @@ export function registerRestore(program: Command): void {
       const store = storeFrom(opts)
       const r = await restore(checkId(id), { store })
       process.stdout.write(opts.json ? JSON.stringify(r, null, 2) + '\n' : `${r.rootPid}\n`)
+      if (r.terminal && !opts.json) {
+        process.stderr.write(`It runs in a terminal of its own: ${r.terminal.attach}\n`)
+      }
     })
 }

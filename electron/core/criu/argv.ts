@@ -115,17 +115,23 @@ export function dumpArgv(plan: DumpPlan, dirs: CriuDirs, mode: CriuMode): string
   return argv
 }
 
-/** `criu restore -d …` argv (without the binary), reusing the flags recorded at dump time. */
+/**
+ * `criu restore -d …` argv (without the binary), reusing the flags recorded at dump time.
+ * `detach: false` leaves out -d: criu then stays as the parent of the restored tree (used for a
+ * restore into a terminal, engine/terminal.ts).
+ */
 export function restoreArgv(
   manifest: { flags: RecordedFlags } | Pick<Manifest, 'flags'>,
   dirs: CriuDirs,
-  mode: CriuMode
+  mode: CriuMode,
+  { detach = true }: { detach?: boolean } = {}
 ): string[] {
   const f = manifest.flags
   if (mode === 'unprivileged' && f.tcp === 'established') {
     refuse('Restoring kept TCP connections (--tcp-established) needs root.')
   }
-  const argv = ['restore', ...commonHead(dirs, mode), '-d', '-v4', '-o', RESTORE_LOG]
+  const argv = ['restore', ...commonHead(dirs, mode), ...(detach ? ['-d'] : []), '-v4']
+  argv.push('-o', RESTORE_LOG)
   argv.push('--display-stats')
   if (dirs.pidfile) argv.push('--pidfile', dirs.pidfile)
   argv.push(...sharedFlags(f))

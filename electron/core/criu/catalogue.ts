@@ -191,8 +191,10 @@ export const CATALOGUE: CatalogueEntry[] = [
     phase: 'restore',
     pattern: /Don't have tty to inherit session from/,
     message: () => 'The snapshot needs a terminal to come back to.',
-    why: 'It was frozen with a terminal; CRIU restores it into the terminal of whoever restores it.',
-    remedy: 'Run `icebox restore` from a terminal (e.g. inside tmux).'
+    why: 'It was frozen with a terminal; CRIU restores it only into a terminal it can inherit.',
+    remedy:
+      'Restore it as root (`sudo icebox restore ID`): Icebox then brings it back inside a tmux ' +
+      'session of its own (`tmux -L icebox attach -t icebox-ID`).'
   },
   {
     id: 'R7',

@@ -14,6 +14,12 @@ import { readPstree } from '../images/creds'
 import type { SnapshotStore } from '../snapshots/store'
 import { fileSize, readTextFile, isRunning, readPidStat } from './proc'
 import { runRestore } from './runner'
+import {
+  needsTerminal,
+  runRestoreInTerminal,
+  terminalSession,
+  type TerminalSession
+} from './terminal'
 
 export interface RestoreProblem {
   /** pid-taken, file-changed, file-missing, exe-changed, tcp-used, peer-gone, images. */
@@ -33,9 +39,18 @@ export interface RestoreOptions {
   onProgress?: (p: CriuProgress) => void
   signal?: AbortSignal
   timeoutMs?: number
+  /** tmux for snapshots that need a terminal; default: found in PATH (null: treat as missing). */
+  tmuxPath?: string | null
 }
 
 export const PIDFILE = 'restored.pid'
+
+export interface RestoreResult {
+  rootPid: number
+  manifest: Manifest
+  /** Where a program frozen attached to a terminal now runs (null: no terminal needed). */
+  terminal: TerminalSession | null
+}
 
 /** Every pid and thread id the snapshot will recreate: from pstree.img, else the manifest. */
 function neededPids(manifest: Manifest, dir: string): number[] {
@@ -170,10 +185,7 @@ function readPidfile(path: string): number | null {
  * Restores a snapshot and returns the pid of the restored root.
  * @throws AppError RESTORE_PREFLIGHT (nothing started), or the explained CRIU error.
  */
-export async function restore(
-  id: string,
-  opts: RestoreOptions
-): Promise<{ rootPid: number; manifest: Manifest }> {
+export async function restore(id: string, opts: RestoreOptions): Promise<RestoreResult> {
   const { store } = opts
   const manifest = store.get(id)
   const dir = store.dir(id)
@@ -186,11 +198,15 @@ export async function restore(
   if (!pre.ok) throw preflightError(id, pre)
   const pidfile = join(dir, PIDFILE)
   rmSync(pidfile, { force: true })
-  const { result, logPath } = await runRestore(criuPath, manifest, dir, pidfile, {
+  const hooks = {
     ...(opts.onProgress && { onProgress: opts.onProgress }),
     ...(opts.signal && { signal: opts.signal }),
     ...(opts.timeoutMs && { timeoutMs: opts.timeoutMs })
-  })
+  }
+  const terminal = needsTerminal(manifest, dir) ? terminalSession(id) : null
+  const { result, logPath } = terminal
+    ? await runRestoreInTerminal(criuPath, manifest, dir, pidfile, terminal, hooks, opts.tmuxPath)
+    : await runRestore(criuPath, manifest, dir, pidfile, hooks)
   const rootPid = readPidfile(pidfile)
   const ok = result.exitCode === 0 && rootPid !== null && (await waitRunning(rootPid))
   if (ok && rootPid !== null) {
@@ -198,7 +214,7 @@ export async function restore(
       ...m,
       restores: [...m.restores, { at: new Date().toISOString(), rootPid, ok: true, error: null }]
     }))
-    return { rootPid, manifest: updated }
+    return { rootPid, manifest: updated, terminal }
   }
   const text = readTextFile(logPath)
   const explained = explainLog(`${text}\n${result.output}`, 'restore', {

@@ -20,7 +20,16 @@ import { freeze } from '../../../electron/core/engine/freeze'
 import { restore } from '../../../electron/core/engine/restore'
 import type { SnapshotStore } from '../../../electron/core/snapshots/store'
 import { startWorkload, waitForPidGone, type Workload } from '../../support/workloads'
-import { killAll, readText, sleep, stateOf, tmpStore, waitDetached, waitUntil } from './helpers'
+import {
+  expectedLines,
+  killAll,
+  readText,
+  sleep,
+  stateOf,
+  tmpStore,
+  waitDetached,
+  waitUntil
+} from './helpers'
 
 let store: SnapshotStore
 let root: string
@@ -42,20 +51,6 @@ async function launch(name: string, args: string[]): Promise<Workload> {
   workloads.push(w)
   await waitDetached(w.pid)
   return w
-}
-
-/** The counter workload's sequence: line n is "n x_n" with xorshift64. */
-function expectedLines(count: number): string[] {
-  let x = 88172645463325252n
-  const mask = (1n << 64n) - 1n
-  const out: string[] = []
-  for (let n = 0; n < count; n++) {
-    x ^= (x << 13n) & mask
-    x ^= x >> 7n
-    x ^= (x << 17n) & mask
-    out.push(`${n} ${x}`)
-  }
-  return out
 }
 
 function fdPos(pid: number, fd: number): number {

@@ -73,3 +73,17 @@ export function killAll(pids: number[]): void {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+/** The counter workloads' sequence (engine-counter, engine-tty): line n is "n x_n", xorshift64. */
+export function expectedLines(count: number): string[] {
+  let x = 88172645463325252n
+  const mask = (1n << 64n) - 1n
+  const out: string[] = []
+  for (let n = 0; n < count; n++) {
+    x ^= (x << 13n) & mask
+    x ^= x >> 7n
+    x ^= (x << 17n) & mask
+    out.push(`${n} ${x}`)
+  }
+  return out
+}

@@ -176,6 +176,15 @@ describe('argv builders', () => {
     ])
   })
 
+  it('leaves out only -d when criu must stay the parent (restore into a terminal)', () => {
+    const flags = recordFlags(plan, [])
+    const dirs = { imagesDir: '/s/id', pidfile: '/s/id/restored.pid' }
+    const detached = restoreArgv({ flags }, dirs, 'root')
+    const attached = restoreArgv({ flags }, dirs, 'root', { detach: false })
+    expect(attached).toEqual(detached.filter((a) => a !== '-d'))
+    expect(attached).toContain('--shell-job')
+  })
+
   it('adds --unprivileged and refuses root-only flags in unprivileged mode', () => {
     expect(() => dumpArgv(plan, { imagesDir: '/d' }, 'unprivileged')).toThrow(AppError)
     const argv = dumpArgv(
