@@ -8,7 +8,7 @@ import { release } from 'node:os'
 import type { Command } from 'commander'
 
 import { toErrorData, type AppErrorData } from '../../common/errors'
-import { FEATURES, probeCriu, type CriuProbe } from '../../core/criu/probe'
+import { FEATURES, findInPath, probeCriu, type CriuProbe } from '../../core/criu/probe'
 import { helperStatus, type HelperStatus } from '../../core/privilege/install'
 import { choosePrivilegePath } from '../../core/privilege/path'
 import { formatBytes, storeFrom } from './snapshots'
@@ -27,6 +27,8 @@ export interface DoctorReport {
   privilege: 'root' | 'helper'
   /** The polkit helper (Mode U): installed, current, pkexec and polkitd present. */
   helper: HelperStatus
+  /** tmux, which terminal programs are restored into (engine/terminal.ts); null when missing. */
+  tmux: string | null
 }
 
 export async function doctorReport(storeDir?: string): Promise<DoctorReport> {
@@ -63,7 +65,8 @@ export async function doctorReport(storeDir?: string): Promise<DoctorReport> {
     kernel: release(),
     store,
     privilege: choosePrivilegePath(),
-    helper: helperStatus()
+    helper: helperStatus(),
+    tmux: findInPath('tmux')
   }
 }
 
@@ -103,6 +106,11 @@ function print(r: DoctorReport): void {
     `${mark(h.pkexec)} pkexec ${h.pkexec ? 'present' : 'missing (install the pkexec package)'}`,
     `${mark(h.polkitd)} polkitd ${h.polkitd ? 'present' : 'missing (install the polkitd package)'}`,
     ...h.problems.map((p) => `FAIL helper: ${p}`)
+  )
+  out.push(
+    r.tmux
+      ? `${mark(true)} tmux at ${r.tmux}: terminal programs restore into \`tmux -L icebox\``
+      : 'warn tmux missing: programs frozen attached to a terminal cannot be restored (apt install tmux)'
   )
   process.stdout.write(out.join('\n') + '\n')
 }
