@@ -1,12 +1,11 @@
 /**
- * `icebox show` as a whole command: the show bundle built the way scripts/build.mjs builds it,
- * run with node on a real dump, a damaged copy and a missing directory.
+ * `icebox show` as a whole command: its files built by scripts/build-show.mjs (command bundle,
+ * entry, V8 code cache), run with node on a real dump, a damaged copy and a missing directory.
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync, truncateSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, rmSync, truncateSync, utimesSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-import { build } from 'esbuild'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -22,18 +21,8 @@ let sleeper: Workload
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'icebox-show-'))
   bundle = join(work, 'icebox-show.mjs')
-  await build({
-    entryPoints: ['electron/cli/show-main.ts'],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    banner: {
-      js: "import { createRequire as __icCreateRequire } from 'node:module'; const require = __icCreateRequire(import.meta.url);"
-    },
-    logLevel: 'warning'
-  })
+  // Built as scripts/build.mjs builds it: command bundle, entry, and code cache.
+  await execa('node', ['scripts/build-show.mjs', '--outdir', work])
   mkdirSync(join(work, 'files'))
   sleeper = await startWorkload('images-tree', [join(work, 'files')])
   dump = join(work, 'dump')
@@ -52,9 +41,14 @@ afterAll(async () => {
 const show = (...args: string[]) => execa('node', [bundle, 'show', ...args], { reject: false })
 
 describe('icebox show (whole command)', () => {
-  it('prints the decoded view as JSON and exits 0', async () => {
-    const r = await show('--dir', dump, '--json')
+  it('prints the decoded view as JSON and exits 0, with the code cache of the build', async () => {
+    const r = await execa('node', [bundle, 'show', '--dir', dump, '--json'], {
+      reject: false,
+      env: { ICEBOX_SHOW_DEBUG: '1' }
+    })
     expect(r.exitCode).toBe(0)
+    expect(r.stderr).toContain('code cache: used')
+    expect(r.stderr).toMatch(/show: decoded and printed in [\d.]+ ms/)
     const view = JSON.parse(r.stdout) as SnapshotView
     expect(view.status).toBe('ok')
     expect(view.rootPid).toBe(sleeper.pid)
@@ -99,5 +93,22 @@ describe('icebox show (whole command)', () => {
     const bad = await show('../x')
     expect(bad.exitCode).toBe(2)
     expect(bad.stderr).toMatch(/^error: /)
+  })
+
+  it('runs the same without its cache once the bundle changed', async () => {
+    const commandBundle = join(work, 'icebox-show.cjs')
+    const later = new Date(Date.now() + 60_000)
+    utimesSync(commandBundle, later, later)
+    try {
+      const r = await execa('node', [bundle, 'show', '--dir', dump, '--json'], {
+        reject: false,
+        env: { ICEBOX_SHOW_DEBUG: '1' }
+      })
+      expect(r.exitCode).toBe(0)
+      expect(r.stderr).toContain('code cache: stale')
+      expect((JSON.parse(r.stdout) as SnapshotView).rootPid).toBe(sleeper.pid)
+    } finally {
+      await execa('node', ['scripts/build-show.mjs', '--outdir', work])
+    }
   })
 })
