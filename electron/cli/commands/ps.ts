@@ -248,7 +248,7 @@ export function formatPsTable(
 }
 
 /** Runs `icebox ps` and returns what it prints. */
-export function runPs(opts: PsOptions, result: ScanResult = scan()): string {
+export function runPs(opts: PsOptions, result: ScanResult = scan({ parallel: true })): string {
   if (opts.mine && opts.user !== undefined) {
     throw new AppError({
       code: 'BAD_INPUT',

@@ -6,7 +6,7 @@
  */
 import type { FdEntry, FileLock, PipeFd, SocketFd } from '../../common/model'
 import { devMajor, devMinor } from './dev'
-import { IoFailure, listDir, lstatPath, readLink, readText, statPath } from './io'
+import { IoFailure, lstatPath, readText, statPath } from './io'
 import { parseFdinfo, pipeEndFromFlags, pipeEndFromLinkMode } from './parse-fdinfo'
 import { classifyFdLink } from './parse-fd-link'
 
@@ -36,11 +36,17 @@ export interface FdScan {
 export type DeviceCache = Map<string, { char: boolean; major: number; minor: number }>
 
 /**
- * Reads /proc/PID/fd (under `base` = "/proc/PID") and classifies every fd. `devices`, when
+ * Classifies the fds of /proc/PID (`base`) from the fd directory's `names` and their `links`
+ * (read by raw.ts), stat'ing and reading fdinfo where the link says it matters. `devices`, when
  * given, caches /dev nodes by path: only pass it for processes in Icebox's own mount
  * namespace, where the same path names the same node (thousands of processes hold /dev/null).
  */
-export function readFds(base: string, devices?: DeviceCache): FdScan {
+export function readFds(
+  base: string,
+  names: string[] | IoFailure,
+  links: ReadonlyArray<string | IoFailure>,
+  devices?: DeviceCache
+): FdScan {
   const out: FdScan = {
     fds: [],
     locks: [],
@@ -51,17 +57,17 @@ export function readFds(base: string, devices?: DeviceCache): FdScan {
     unreadable: [],
     gone: false
   }
-  const names = listDir(`${base}/fd`)
   if (names instanceof IoFailure) {
     if (names.reason === 'gone') out.gone = true
     else out.unreadable.push(`fd: ${names.describe()}`)
     return out
   }
   let linkFailures = 0
-  for (const name of names) {
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!
     const fd = Number(name)
     const linkPath = `${base}/fd/${name}`
-    const target = readLink(linkPath)
+    const target = links[i] ?? new IoFailure('gone', 'ENOENT')
     if (target instanceof IoFailure) {
       // Closed between readdir and readlink: normal. Anything else is worth saying.
       if (target.reason !== 'gone') linkFailures++

@@ -11,11 +11,12 @@ import type {
 } from '../../common/model'
 import { devMajor, devMinor } from './dev'
 import { readFds, type DeviceCache, type FdScan } from './fds'
-import { IoFailure, readLink, readText, statPath } from './io'
+import { failureOf, fromRaw, IoFailure, mainRawIo, readLink, statPath } from './io'
 import { parseCmdline } from './parse-cmdline'
 import { parseMaps } from './parse-maps'
 import { isKernelThread, parseStat } from './parse-stat'
 import { parseStatus } from './parse-status'
+import { rawReadProcess, type RawProcess } from './raw'
 import { ttyName } from './tty'
 
 export const NAMESPACE_KINDS: readonly NamespaceKind[] = ['pid', 'mnt', 'net', 'ipc', 'user']
@@ -75,15 +76,23 @@ const DELETED = ' (deleted)'
 
 /** Reads /proc/PID; null when the process is gone (or its stat is not a stat line). */
 export function readProcess(pid: number, ctx: ReadContext): ReadProcess | null {
+  return processFromRaw(rawReadProcess(mainRawIo(), ctx.procRoot, pid, ctx.readMaps), ctx)
+}
+
+/**
+ * Interprets a raw read of /proc/PID (made here or by a worker thread), reading what depends on
+ * the fds (stat of paths, fdinfo) on the way; null when the process is gone.
+ */
+export function processFromRaw(raw: RawProcess, ctx: ReadContext): ReadProcess | null {
+  const pid = raw.pid
   const base = `${ctx.procRoot}/${pid}`
-  const statText = readText(`${base}/stat`, true)
-  if (statText instanceof IoFailure) return null
-  const st = parseStat(statText)
+  if (typeof raw.stat !== 'string') return null
+  const st = parseStat(raw.stat)
   if (!st) return null
   const unreadable: string[] = []
   const kernelThread = isKernelThread(st)
 
-  const statusText = readText(`${base}/status`, true)
+  const statusText = fromRaw(raw.status)
   if (statusText instanceof IoFailure && statusText.reason === 'gone') return null
   const status = typeof statusText === 'string' ? parseStatus(statusText) : null
   if (statusText instanceof IoFailure) unreadable.push(`status: ${statusText.describe()}`)
@@ -98,7 +107,7 @@ export function readProcess(pid: number, ctx: ReadContext): ReadProcess | null {
     gid = dirStat.gid
   }
 
-  const cmdText = kernelThread ? '' : readText(`${base}/cmdline`, true)
+  const cmdText = kernelThread ? '' : fromRaw(raw.cmdline)
   let cmdline: string[] = []
   if (typeof cmdText === 'string') cmdline = parseCmdline(cmdText)
   else if (cmdText.reason !== 'gone') unreadable.push(`cmdline: ${cmdText.describe()}`)
@@ -107,24 +116,29 @@ export function readProcess(pid: number, ctx: ReadContext): ReadProcess | null {
   let exeDeleted = false
   let cwd: string | null = null
   if (!kernelThread) {
-    const exeLink = readLink(`${base}/exe`)
+    const exeLink = fromRaw(raw.exe)
     if (typeof exeLink === 'string') {
       exeDeleted = exeLink.endsWith(DELETED)
       exe = exeDeleted ? exeLink.slice(0, -DELETED.length) : exeLink
     } else if (exeLink.reason === 'denied') unreadable.push('exe: permission denied')
-    const cwdLink = readLink(`${base}/cwd`)
+    const cwdLink = fromRaw(raw.cwd)
     if (typeof cwdLink === 'string') cwd = cwdLink
     else if (cwdLink.reason === 'denied') unreadable.push('cwd: permission denied')
   }
 
-  const nsInodes = readNamespaceInodes(base, unreadable)
   const namespaces = {} as Record<NamespaceKind, NamespaceRef>
-  for (const kind of NAMESPACE_KINDS) {
-    const inode = nsInodes[kind]
+  let nsDenied = false
+  NAMESPACE_KINDS.forEach((kind, i) => {
+    const link = fromRaw(raw.ns[i] ?? { code: 'ENOENT' })
+    if (link instanceof IoFailure && link.reason === 'denied') nsDenied = true
+    const inode = typeof link === 'string' ? namespaceInode(link) : null
     namespaces[kind] = { inode, same: inode !== null && inode === ctx.selfNs[kind] }
-  }
+  })
+  if (nsDenied) unreadable.push('ns: permission denied')
 
-  const fdScan = readFds(base, namespaces.mnt.same ? ctx.fdDevices : undefined)
+  const fdNames = Array.isArray(raw.fdNames) ? raw.fdNames : failureOf(raw.fdNames.code)
+  const fdLinks = raw.fdLinks.map(fromRaw)
+  const fdScan = readFds(base, fdNames, fdLinks, namespaces.mnt.same ? ctx.fdDevices : undefined)
   if (fdScan.gone && !kernelThread) {
     // A zombie keeps /proc/PID but its fd directory may be gone; only a missing /proc/PID
     // means the process exited.
@@ -134,7 +148,7 @@ export function readProcess(pid: number, ctx: ReadContext): ReadProcess | null {
 
   let maps: MapsSummary | null = null
   if (kernelThread) maps = { devices: [], sysvShm: false, uprobes: false, deletedFiles: [] }
-  else if (ctx.readMaps) maps = readMapsSummary(base, ctx, unreadable)
+  else if (raw.maps !== null) maps = mapsSummary(fromRaw(raw.maps), ctx, unreadable)
 
   const ticksToMs = 1000 / ctx.clkTck
   return {
@@ -182,8 +196,11 @@ function nonZeroCaps(hex: string | null): string | null {
   return hex === null || /^0+$/.test(hex) ? null : hex
 }
 
-function readMapsSummary(base: string, ctx: ReadContext, unreadable: string[]): MapsSummary | null {
-  const text = readText(`${base}/maps`)
+function mapsSummary(
+  text: string | IoFailure,
+  ctx: ReadContext,
+  unreadable: string[]
+): MapsSummary | null {
   if (text instanceof IoFailure) {
     if (text.reason !== 'gone') unreadable.push(`maps: ${text.describe()}`)
     return null

@@ -9,7 +9,14 @@ import { attributeLocks, joinPeers, type Joinable } from './join'
 import { loadNetTables } from './net-tables'
 import { parseLocks } from './parse-locks'
 import type { NetSocket } from './parse-net'
-import { readNamespaceInodes, readProcess, type ReadContext } from './read-process'
+import { readRawParallel } from './parallel'
+import {
+  processFromRaw,
+  readNamespaceInodes,
+  readProcess,
+  type ReadContext,
+  type ReadProcess
+} from './read-process'
 import { startSs } from './ss'
 import { readBootTime, unitFacts, userNames } from './system'
 
@@ -25,7 +32,15 @@ export interface ScanOptions {
   ssPath?: string | null
   /** Read /proc/PID/maps (devices, SysV shm, uprobes, deleted mappings); default true. */
   maps?: boolean
+  /**
+   * Share the reading with a worker thread when there are many processes (parallel.ts); default
+   * false (a one-off command wants it, a periodic scanner keeps its single thread).
+   */
+  parallel?: boolean
 }
+
+/** Below this many processes a worker thread costs more to start than it saves. */
+export const PARALLEL_MIN_PROCESSES = 400
 
 /** Numeric entries of the proc root, ascending. */
 function listPids(procRoot: string): number[] {
@@ -64,17 +79,24 @@ export function scan(opts: ScanOptions = {}): ScanResult {
   const otherNets = new Map<number, Map<number, NetSocket>>()
 
   const joinables: Joinable[] = []
-  for (const pid of opts.pids ?? listPids(procRoot)) {
-    const read = readProcess(pid, ctx)
-    if (!read) continue
+  const add = (read: ReadProcess | null): void => {
+    if (!read) return
     const netNs = read.info.namespaces.net.inode
     const inSelfNet = netNs === null || netNs === selfNs.net
     let net = selfNet
     if (!inSelfNet && read.fdScan.sockets.length > 0) {
-      net = otherNets.get(netNs) ?? loadNetTables(`${procRoot}/${pid}/net`)
+      net = otherNets.get(netNs) ?? loadNetTables(`${procRoot}/${read.info.pid}/net`)
       otherNets.set(netNs, net)
     }
     joinables.push({ ...read, net, ssSeesNamespace: inSelfNet })
+  }
+  const pids = opts.pids ?? listPids(procRoot)
+  if (opts.parallel && pids.length >= PARALLEL_MIN_PROCESSES) {
+    readRawParallel(pids, procRoot, ctx.readMaps, (raw) => add(processFromRaw(raw, ctx)))
+    // Chunks arrive in any order; the result is by pid like a sequential scan's.
+    joinables.sort((a, b) => a.info.pid - b.info.pid)
+  } else {
+    for (const pid of pids) add(readProcess(pid, ctx))
   }
 
   const ss = pendingSs.finish()

@@ -1,0 +1,140 @@
+/**
+ * Reads many processes with two threads: a worker thread does the raw reads (raw.ts) of some
+ * chunks of pids while the main thread reads other chunks and interprets every process as it
+ * arrives. Most of a scan is syscalls (docs/performance-baselines.md), and on two cores they
+ * overlap.
+ *
+ * The threads share a chunk counter (work stealing): each takes the next chunk when it is done
+ * with one, so a busy or slow-starting worker simply gets fewer. The worker posts each chunk's
+ * raw records (plain strings, cheap to copy); the main thread, which runs synchronously, takes
+ * them with receiveMessageOnPort and waits with Atomics.wait. A worker that fails to start, or
+ * stalls, costs nothing but time: its chunks are read on the main thread after a timeout.
+ */
+import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads'
+
+import { mainRawIo } from './io'
+import { rawReadLink, rawReadProcess, rawReadText, type RawProcess } from './raw'
+
+/** Pids per chunk: small enough to balance the two threads, large enough to post rarely. */
+const CHUNK = 24
+/** How long the main thread waits for a chunk the worker took before reading it itself. */
+const STALL_MS = 2000
+
+/** Control words in shared memory. */
+const NEXT = 0 // the next chunk to take
+const POSTED = 1 // how many chunks the worker has posted
+
+interface ChunkMessage {
+  chunk: number
+  raws: RawProcess[]
+}
+
+/** The worker's program: the raw readers' source plus a loop over chunks. */
+function workerSource(): string {
+  return `'use strict'
+const { workerData } = require('node:worker_threads')
+const fs = require('node:fs')
+${rawReadText.toString()}
+${rawReadLink.toString()}
+${rawReadProcess.toString()}
+const { ctrl, port, pids, procRoot, withMaps, chunk: size } = workerData
+const io = { fs, buf: Buffer.allocUnsafe(64 * 1024) }
+const chunks = Math.ceil(pids.length / size)
+for (;;) {
+  const c = Atomics.add(ctrl, ${NEXT}, 1)
+  if (c >= chunks) break
+  const raws = []
+  for (let i = c * size; i < Math.min(pids.length, (c + 1) * size); i++) {
+    raws.push(rawReadProcess(io, procRoot, pids[i], withMaps))
+  }
+  port.postMessage({ chunk: c, raws })
+  Atomics.add(ctrl, ${POSTED}, 1)
+  Atomics.notify(ctrl, ${POSTED})
+}
+port.close()
+`
+}
+
+/** What a parallel read did (for tests and benchmarks). */
+export interface ParallelStats {
+  chunks: number
+  /** Chunks whose raw reads the worker did. */
+  workerChunks: number
+}
+
+/**
+ * Reads every pid, calling `onRaw` on the main thread for each (not in pid order: the caller
+ * sorts). `onRaw` runs while the worker keeps reading.
+ */
+export function readRawParallel(
+  pids: readonly number[],
+  procRoot: string,
+  withMaps: boolean,
+  onRaw: (raw: RawProcess) => void
+): ParallelStats {
+  const chunks = Math.ceil(pids.length / CHUNK)
+  const ctrl = new Int32Array(new SharedArrayBuffer(8))
+  const { port1, port2 } = new MessageChannel()
+  let worker: Worker | null = null
+  try {
+    worker = new Worker(workerSource(), {
+      eval: true,
+      workerData: { ctrl, port: port2, pids, procRoot, withMaps, chunk: CHUNK },
+      transferList: [port2],
+      stdout: true,
+      stderr: true
+    })
+    worker.unref()
+    // An error in the worker only means the main thread reads more.
+    worker.on('error', () => undefined)
+  } catch {
+    worker = null
+  }
+
+  const io = mainRawIo()
+  const done = new Uint8Array(chunks)
+  let workerChunks = 0
+  const readChunk = (c: number): void => {
+    done[c] = 1
+    for (let i = c * CHUNK; i < Math.min(pids.length, (c + 1) * CHUNK); i++) {
+      onRaw(rawReadProcess(io, procRoot, pids[i]!, withMaps))
+    }
+  }
+  const drain = (): number => {
+    let got = 0
+    for (;;) {
+      const m = receiveMessageOnPort(port1)
+      if (!m) return got
+      const { chunk, raws } = m.message as ChunkMessage
+      got++
+      if (done[chunk]) continue
+      done[chunk] = 1
+      workerChunks++
+      for (const raw of raws) onRaw(raw)
+    }
+  }
+
+  let received = 0
+  for (;;) {
+    const c = Atomics.add(ctrl, NEXT, 1)
+    if (c >= chunks) break
+    readChunk(c)
+    received += drain()
+  }
+  // Every chunk is taken; wait for the ones the worker took.
+  const deadline = Date.now() + STALL_MS
+  for (;;) {
+    received += drain()
+    if (done.every((d) => d === 1)) break
+    const posted = Atomics.load(ctrl, POSTED)
+    if (posted > received) continue
+    if (Date.now() > deadline) {
+      for (let c = 0; c < chunks; c++) if (!done[c]) readChunk(c)
+      break
+    }
+    Atomics.wait(ctrl, POSTED, posted, 20)
+  }
+  port1.close()
+  void worker?.terminate()
+  return { chunks, workerChunks }
+}

@@ -1,0 +1,129 @@
+/**
+ * The uniform part of reading one process: the files and links every process has (stat, status,
+ * cmdline, exe, cwd, namespaces, the fd directory and its links, maps), read as plain text with no
+ * interpretation. It is most of a scan's syscalls, so a worker thread can do it for part of the
+ * processes while the main thread does the rest and interprets everything (parallel.ts).
+ *
+ * The functions here are self-contained (they get `fs` and a buffer as arguments and call nothing
+ * of this module's scope but each other through `io`): parallel.ts sends their source text to the
+ * worker. Failures are plain `{ code }` objects so that they cross threads.
+ */
+import type * as Fs from 'node:fs'
+
+/** A failed read: the errno code ("ENOENT", "EACCES" …). */
+export interface RawFailure {
+  code: string
+}
+
+export type RawText = string | RawFailure
+
+/** What raw reading needs: the fs module and a reusable buffer (grown in place). */
+export interface RawIo {
+  fs: typeof Fs
+  buf: Buffer
+}
+
+/** One process as read from /proc, uninterpreted. */
+export interface RawProcess {
+  pid: number
+  stat: RawText
+  status: RawText
+  cmdline: RawText
+  exe: RawText
+  cwd: RawText
+  /** readlink of ns/pid, ns/mnt, ns/net, ns/ipc, ns/user (NAMESPACE_KINDS order). */
+  ns: RawText[]
+  /** Entries of the fd directory. */
+  fdNames: string[] | RawFailure
+  /** readlink of each fd in `fdNames`, same order. */
+  fdLinks: RawText[]
+  /** null when maps were not asked for. */
+  maps: RawText | null
+}
+
+/**
+ * Reads a whole /proc file as UTF-8. Multi-record seq files (maps, net/*, locks) hand out at most
+ * one page per read(2), so they are read until EOF. Files produced in one piece (stat, status,
+ * cmdline, fdinfo: pass `oneShot`) end at the first short read, which saves the extra read(2)
+ * readFileSync makes on every file.
+ */
+export function rawReadText(io: RawIo, path: string, oneShot: boolean): RawText {
+  const fs = io.fs
+  let fd: number
+  try {
+    fd = fs.openSync(path, 'r')
+  } catch (err) {
+    return { code: (err as NodeJS.ErrnoException | null)?.code ?? 'EIO' }
+  }
+  try {
+    let len = 0
+    for (;;) {
+      const n = fs.readSync(fd, io.buf, len, io.buf.length - len, null)
+      len += n
+      if (n === 0 || (oneShot && len < io.buf.length)) break
+      if (len === io.buf.length) {
+        const bigger = Buffer.allocUnsafe(io.buf.length * 2)
+        io.buf.copy(bigger, 0, 0, len)
+        io.buf = bigger
+      }
+    }
+    return io.buf.toString('utf8', 0, len)
+  } catch (err) {
+    return { code: (err as NodeJS.ErrnoException | null)?.code ?? 'EIO' }
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
+/** readlink(2) as a string, or the failure. */
+export function rawReadLink(io: RawIo, path: string): RawText {
+  try {
+    return io.fs.readlinkSync(path)
+  } catch (err) {
+    return { code: (err as NodeJS.ErrnoException | null)?.code ?? 'EIO' }
+  }
+}
+
+/**
+ * Reads the uniform part of /proc/PID (see the module comment). Stops after `stat` when that
+ * fails: the process is gone (or was never there).
+ */
+export function rawReadProcess(
+  io: RawIo,
+  procRoot: string,
+  pid: number,
+  withMaps: boolean
+): RawProcess {
+  const base = procRoot + '/' + pid
+  const stat = rawReadText(io, base + '/stat', true)
+  const out: RawProcess = {
+    pid,
+    stat,
+    status: { code: 'ENOENT' },
+    cmdline: { code: 'ENOENT' },
+    exe: { code: 'ENOENT' },
+    cwd: { code: 'ENOENT' },
+    ns: [],
+    fdNames: { code: 'ENOENT' },
+    fdLinks: [],
+    maps: null
+  }
+  if (typeof stat !== 'string') return out
+  out.status = rawReadText(io, base + '/status', true)
+  out.cmdline = rawReadText(io, base + '/cmdline', true)
+  out.exe = rawReadLink(io, base + '/exe')
+  out.cwd = rawReadLink(io, base + '/cwd')
+  for (const kind of ['pid', 'mnt', 'net', 'ipc', 'user']) {
+    out.ns.push(rawReadLink(io, base + '/ns/' + kind))
+  }
+  const fdDir = base + '/fd/'
+  try {
+    const names = io.fs.readdirSync(fdDir)
+    out.fdNames = names
+    for (const name of names) out.fdLinks.push(rawReadLink(io, fdDir + name))
+  } catch (err) {
+    out.fdNames = { code: (err as NodeJS.ErrnoException | null)?.code ?? 'EIO' }
+  }
+  if (withMaps) out.maps = rawReadText(io, base + '/maps', false)
+  return out
+}
