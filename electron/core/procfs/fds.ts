@@ -1,14 +1,16 @@
 /**
- * Reads and classifies the open fds of one process. The link text decides most kinds; extra
- * syscalls are spent only where they answer something: lstat for a pipe's end, stat for paths
- * (file, directory, device or FIFO; size; dev:inode for locks) and fdinfo for regular files
- * (flags, position, lock lines). lsof reads fdinfo for every fd; we do not.
+ * Classifies the open fds of one process from its raw read (raw.ts): the link text decides most
+ * kinds; the raw reader spent extra syscalls only where they answer something: lstat for a
+ * pipe's end, stat for paths (file, directory, device or FIFO; size; dev:inode for locks) and
+ * fdinfo for regular files and FIFOs (flags, position, lock lines). lsof reads fdinfo for every
+ * fd; we do not. No I/O here.
  */
 import type { FdEntry, FileLock, PipeFd, SocketFd } from '../../common/model'
 import { devMajor, devMinor } from './dev'
-import { IoFailure, lstatPath, readText, statPath } from './io'
+import { failureOf, fromRaw, IoFailure } from './io'
 import { parseFdinfo, pipeEndFromFlags, pipeEndFromLinkMode } from './parse-fdinfo'
 import { classifyFdLink } from './parse-fd-link'
+import type { RawFdStat, RawProcess, RawText } from './raw'
 
 const S_IFMT = 0o170000
 const S_IFREG = 0o100000
@@ -32,20 +34,9 @@ export interface FdScan {
   gone: boolean
 }
 
-/** A device node already stat'ed in this scan, by path. */
-export type DeviceCache = Map<string, { char: boolean; major: number; minor: number }>
-
-/**
- * Classifies the fds of /proc/PID (`base`) from the fd directory's `names` and their `links`
- * (read by raw.ts), stat'ing and reading fdinfo where the link says it matters. `devices`, when
- * given, caches /dev nodes by path: only pass it for processes in Icebox's own mount
- * namespace, where the same path names the same node (thousands of processes hold /dev/null).
- */
+/** Classifies every fd of a raw read. */
 export function readFds(
-  base: string,
-  names: string[] | IoFailure,
-  links: ReadonlyArray<string | IoFailure>,
-  devices?: DeviceCache
+  raw: Pick<RawProcess, 'fdNames' | 'fdLinks' | 'fdStats' | 'fdInfos'>
 ): FdScan {
   const out: FdScan = {
     fds: [],
@@ -57,17 +48,18 @@ export function readFds(
     unreadable: [],
     gone: false
   }
-  if (names instanceof IoFailure) {
-    if (names.reason === 'gone') out.gone = true
-    else out.unreadable.push(`fd: ${names.describe()}`)
+  const names = raw.fdNames
+  if (!Array.isArray(names)) {
+    const failure = failureOf(names.code)
+    if (failure.reason === 'gone') out.gone = true
+    else out.unreadable.push(`fd: ${failure.describe()}`)
     return out
   }
   let linkFailures = 0
   for (let i = 0; i < names.length; i++) {
     const name = names[i]!
     const fd = Number(name)
-    const linkPath = `${base}/fd/${name}`
-    const target = links[i] ?? new IoFailure('gone', 'ENOENT')
+    const target = fromRaw(raw.fdLinks[i] ?? { code: 'ENOENT' })
     if (target instanceof IoFailure) {
       // Closed between readdir and readlink: normal. Anything else is worth saying.
       if (target.reason !== 'gone') linkFailures++
@@ -76,8 +68,8 @@ export function readFds(
     const c = classifyFdLink(target)
     switch (c.cls) {
       case 'pipe': {
-        const st = lstatPath(linkPath)
-        const end = st instanceof IoFailure ? null : pipeEndFromLinkMode(st.mode)
+        const st = raw.fdStats[i]
+        const end = Array.isArray(st) ? pipeEndFromLinkMode(st[0]!) : null
         const entry: PipeFd = {
           fd,
           kind: 'pipe',
@@ -119,21 +111,7 @@ export function readFds(
         out.fds.push({ fd, kind: 'unknown', target })
         break
       case 'path':
-        if (devices && !c.deleted && c.path.startsWith('/dev/')) {
-          const known = devices.get(c.path)
-          if (known) {
-            out.fds.push({
-              fd,
-              kind: 'device',
-              devType: known.char ? 'char' : 'block',
-              major: known.major,
-              minor: known.minor,
-              path: c.path
-            })
-            break
-          }
-        }
-        readPathFd(out, base, fd, linkPath, c.path, c.deleted, devices)
+        pathFd(out, fd, c.path, c.deleted, raw.fdStats[i] ?? null, raw.fdInfos[i] ?? null)
         break
     }
   }
@@ -141,16 +119,16 @@ export function readFds(
   return out
 }
 
-function readPathFd(
+function pathFd(
   out: FdScan,
-  base: string,
   fd: number,
-  linkPath: string,
   path: string,
   deleted: boolean,
-  devices?: DeviceCache
+  rawStat: RawFdStat,
+  rawInfo: RawText | null
 ): void {
-  const st = statPath(linkPath)
+  const st =
+    rawStat === null ? failureOf('EIO') : Array.isArray(rawStat) ? rawStat : failureOf(rawStat.code)
   if (st instanceof IoFailure) {
     if (st.reason === 'gone') return
     // Without stat we cannot tell a file from a directory or device: report it as a file.
@@ -158,40 +136,35 @@ function readPathFd(
     out.fds.push({ fd, kind: 'file', path, flags: null, pos: null, deleted, size: null })
     return
   }
-  const type = st.mode & S_IFMT
+  const [mode, dev, ino, rdev, size] = st as [number, number, number, number, number]
+  const type = mode & S_IFMT
   if (type === S_IFCHR || type === S_IFBLK) {
-    if (devices && !deleted && path.startsWith('/dev/')) {
-      devices.set(path, {
-        char: type === S_IFCHR,
-        major: devMajor(st.rdev),
-        minor: devMinor(st.rdev)
-      })
-    }
     out.fds.push({
       fd,
       kind: 'device',
       devType: type === S_IFCHR ? 'char' : 'block',
-      major: devMajor(st.rdev),
-      minor: devMinor(st.rdev),
+      major: devMajor(rdev),
+      minor: devMinor(rdev),
       path
     })
     return
   }
-  const fileId = `${devMajor(st.dev)}:${devMinor(st.dev)}:${st.ino}`
+  const fileId = `${devMajor(dev)}:${devMinor(dev)}:${ino}`
   if (type === S_IFDIR) {
     out.fds.push({ fd, kind: 'dir', path })
     out.fileIds.set(fileId, { fd, path })
     return
   }
+  const info = rawInfo === null ? null : fromRaw(rawInfo)
+  const parsed = typeof info === 'string' ? parseFdinfo(info) : null
   if (type === S_IFIFO) {
-    const flags = fdinfoFlags(base, fd)
     const entry: PipeFd = {
       fd,
       kind: 'pipe',
       variant: 'fifo',
-      inode: st.ino,
+      inode: ino,
       path,
-      end: flags === null ? null : pipeEndFromFlags(flags),
+      end: parsed?.flags == null ? null : pipeEndFromFlags(parsed.flags),
       peers: []
     }
     out.fds.push(entry)
@@ -199,35 +172,24 @@ function readPathFd(
     return
   }
   out.fileIds.set(fileId, { fd, path })
-  let flags: number | null = null
-  let pos: number | null = null
-  if (type === S_IFREG) {
-    const text = readText(`${base}/fdinfo/${fd}`, true)
-    if (typeof text === 'string') {
-      const info = parseFdinfo(text)
-      flags = info.flags
-      pos = info.pos
-      for (const l of info.locks) {
-        out.locks.push({
-          kind: l.kind,
-          mode: l.mode,
-          access: l.access,
-          dev: l.dev,
-          inode: l.inode,
-          start: l.start,
-          end: l.end,
-          fd,
-          path
-        })
-      }
-    } else if (text.reason !== 'gone') {
-      out.unreadable.push(`fd ${fd} fdinfo: ${text.describe()}`)
+  if (parsed) {
+    for (const l of parsed.locks) {
+      out.locks.push({
+        kind: l.kind,
+        mode: l.mode,
+        access: l.access,
+        dev: l.dev,
+        inode: l.inode,
+        start: l.start,
+        end: l.end,
+        fd,
+        path
+      })
     }
+  } else if (info instanceof IoFailure && info.reason !== 'gone') {
+    out.unreadable.push(`fd ${fd} fdinfo: ${info.describe()}`)
   }
-  out.fds.push({ fd, kind: 'file', path, flags, pos, deleted, size: st.size })
-}
-
-function fdinfoFlags(base: string, fd: number): number | null {
-  const text = readText(`${base}/fdinfo/${fd}`, true)
-  return typeof text === 'string' ? parseFdinfo(text).flags : null
+  const flags = type === S_IFREG ? (parsed?.flags ?? null) : null
+  const pos = type === S_IFREG ? (parsed?.pos ?? null) : null
+  out.fds.push({ fd, kind: 'file', path, flags, pos, deleted, size })
 }

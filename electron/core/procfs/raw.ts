@@ -21,7 +21,20 @@ export type RawText = string | RawFailure
 export interface RawIo {
   fs: typeof Fs
   buf: Buffer
+  /**
+   * /dev nodes already stat'ed, by path, for processes in the reader's own mount namespace
+   * (thousands of processes hold /dev/null). Created on first use.
+   */
+  devices?: Map<string, number[]>
+  /** The reader's own ns/mnt link (read on first use; '' when it cannot be read). */
+  selfMnt?: string
 }
+
+/**
+ * What the fd's link asked for: for a pipe, [mode] of the link (lstat: its mode bits tell the
+ * end); for a path, [mode, dev, ino, rdev, size] of the open file (stat); null for the rest.
+ */
+export type RawFdStat = number[] | RawFailure | null
 
 /** One process as read from /proc, uninterpreted. */
 export interface RawProcess {
@@ -37,6 +50,10 @@ export interface RawProcess {
   fdNames: string[] | RawFailure
   /** readlink of each fd in `fdNames`, same order. */
   fdLinks: RawText[]
+  /** Per fd, what its link asked for (see RawFdStat). */
+  fdStats: RawFdStat[]
+  /** Per fd, fdinfo of regular files and FIFOs (flags, position, lock lines); else null. */
+  fdInfos: Array<RawText | null>
   /** null when maps were not asked for. */
   maps: RawText | null
 }
@@ -106,6 +123,8 @@ export function rawReadProcess(
     ns: [],
     fdNames: { code: 'ENOENT' },
     fdLinks: [],
+    fdStats: [],
+    fdInfos: [],
     maps: null
   }
   if (typeof stat !== 'string') return out
@@ -120,7 +139,51 @@ export function rawReadProcess(
   try {
     const names = io.fs.readdirSync(fdDir)
     out.fdNames = names
-    for (const name of names) out.fdLinks.push(rawReadLink(io, fdDir + name))
+    if (io.selfMnt === undefined) {
+      const self = rawReadLink(io, procRoot + '/self/ns/mnt')
+      io.selfMnt = typeof self === 'string' ? self : ''
+    }
+    const devices =
+      io.selfMnt !== '' && out.ns[1] === io.selfMnt ? (io.devices ??= new Map()) : null
+    for (const name of names) {
+      const link = rawReadLink(io, fdDir + name)
+      out.fdLinks.push(link)
+      let st: RawFdStat = null
+      let info: RawText | null = null
+      if (typeof link === 'string' && link.startsWith('pipe:')) {
+        try {
+          st = [io.fs.lstatSync(fdDir + name).mode]
+        } catch (err) {
+          st = { code: (err as NodeJS.ErrnoException | null)?.code ?? 'EIO' }
+        }
+      } else if (
+        typeof link === 'string' &&
+        link.startsWith('/') &&
+        !link.startsWith('/memfd:') &&
+        !link.startsWith('/dmabuf:')
+      ) {
+        // A /dev path (not deleted) names the same node for every process in this mount ns.
+        const cacheable =
+          devices !== null && link.startsWith('/dev/') && !link.endsWith(' (deleted)')
+        st = cacheable ? (devices.get(link) ?? null) : null
+        if (st === null) {
+          try {
+            const s = io.fs.statSync(fdDir + name)
+            st = [s.mode, s.dev, s.ino, s.rdev, s.size]
+            const type = s.mode & 0o170000
+            if (cacheable && (type === 0o020000 || type === 0o060000)) devices.set(link, st)
+            // Regular files and FIFOs: open flags, position and lock lines.
+            if (type === 0o100000 || type === 0o010000) {
+              info = rawReadText(io, base + '/fdinfo/' + name, true)
+            }
+          } catch (err) {
+            st = { code: (err as NodeJS.ErrnoException | null)?.code ?? 'EIO' }
+          }
+        }
+      }
+      out.fdStats.push(st)
+      out.fdInfos.push(info)
+    }
   } catch (err) {
     out.fdNames = { code: (err as NodeJS.ErrnoException | null)?.code ?? 'EIO' }
   }

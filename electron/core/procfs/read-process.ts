@@ -10,8 +10,8 @@ import type {
   ProcessInfo
 } from '../../common/model'
 import { devMajor, devMinor } from './dev'
-import { readFds, type DeviceCache, type FdScan } from './fds'
-import { failureOf, fromRaw, IoFailure, mainRawIo, readLink, statPath } from './io'
+import { readFds, type FdScan } from './fds'
+import { fromRaw, IoFailure, mainRawIo, readLink, statPath } from './io'
 import { parseCmdline } from './parse-cmdline'
 import { parseMaps } from './parse-maps'
 import { isKernelThread, parseStat } from './parse-stat'
@@ -31,8 +31,6 @@ export interface ReadContext {
   selfNs: Record<NamespaceKind, number | null>
   /** Device path → rdev, so mapped devices are stat'ed once per scan. */
   deviceCache: Map<string, MappedDevice | null>
-  /** /dev nodes held as fds, by path (same mount namespace only). */
-  fdDevices: DeviceCache
   readMaps: boolean
 }
 
@@ -136,9 +134,7 @@ export function processFromRaw(raw: RawProcess, ctx: ReadContext): ReadProcess |
   })
   if (nsDenied) unreadable.push('ns: permission denied')
 
-  const fdNames = Array.isArray(raw.fdNames) ? raw.fdNames : failureOf(raw.fdNames.code)
-  const fdLinks = raw.fdLinks.map(fromRaw)
-  const fdScan = readFds(base, fdNames, fdLinks, namespaces.mnt.same ? ctx.fdDevices : undefined)
+  const fdScan = readFds(raw)
   if (fdScan.gone && !kernelThread) {
     // A zombie keeps /proc/PID but its fd directory may be gone; only a missing /proc/PID
     // means the process exited.

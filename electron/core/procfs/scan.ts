@@ -71,7 +71,6 @@ export function scan(opts: ScanOptions = {}): ScanResult {
     users: userNames(),
     selfNs,
     deviceCache: new Map<string, MappedDevice | null>(),
-    fdDevices: new Map(),
     readMaps: opts.maps !== false
   }
   const pendingSs = startSs(opts.ssPath === undefined ? 'ss' : opts.ssPath)
