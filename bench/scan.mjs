@@ -6,8 +6,8 @@
 //
 //   node bench/scan.mjs [N ...] [--runs R]      (default N = 200 1000 3000, R = 5)
 //
-// The CLI is bundled from the current sources into bench/results/ with the same esbuild options
-// as scripts/build.mjs, so the numbers are for the code in the tree. "scan only" is node + scan()
+// The CLI is bundled from the current sources into bench/results/cli/ by scripts/cli-bundle.mjs
+// (what `npm run build` ships), so the numbers are for the code in the tree. "scan only" is node + scan()
 // + JSON of the whole result (every fd), to separate the scanner from CLI start-up and analysis.
 // Run as root (lsof sees all). Results also go to bench/results/scan.json.
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
@@ -33,22 +33,12 @@ if (sizes.some((n) => !Number.isInteger(n) || n < 0) || !(runs > 0)) {
   process.exit(2)
 }
 
-// Build the CLI bundle and the holder program from the current sources.
+// Build the CLI (split per command, as scripts/build.mjs ships it) and the holder program from
+// the current sources.
 const { build } = await import('esbuild')
-const cli = join(out, 'icebox-cli.mjs')
-await build({
-  entryPoints: [join(root, 'electron/cli/main.ts')],
-  outfile: cli,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  logLevel: 'warning',
-  loader: { '.proto': 'text' },
-  banner: {
-    js: "import { createRequire as __icCreateRequire } from 'node:module'; const require = __icCreateRequire(import.meta.url);"
-  }
-})
+const { buildCli } = await import('../scripts/cli-bundle.mjs')
+await buildCli(root, join(out, 'cli'))
+const cli = join(out, 'cli', 'cli.mjs')
 // The scanner alone as a whole command (node start-up + scan() + JSON to stdout), to tell the
 // scanner's share from the CLI's start-up and the analysis.
 const scanOnly = join(out, 'scan-only.mjs')
@@ -56,7 +46,7 @@ await build({
   stdin: {
     contents:
       "import { scan } from './electron/core/procfs/scan'\n" +
-      'process.stdout.write(JSON.stringify(scan()))\n',
+      'process.stdout.write(JSON.stringify(scan({ parallel: true })))\n',
     resolveDir: root,
     loader: 'ts'
   },

@@ -12,8 +12,9 @@
  */
 import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads'
 
-import { mainRawIo } from './io'
-import { rawReadLink, rawReadProcess, rawReadText, type RawProcess } from './raw'
+import { fromRaw, IoFailure, mainRawIo } from './io'
+import { NET_TABLES } from './net-tables'
+import { rawReadLink, rawReadProcess, rawReadText, type RawProcess, type RawText } from './raw'
 
 /** Pids per chunk: small enough to balance the two threads, large enough to post rarely. */
 const CHUNK = 24
@@ -24,10 +25,7 @@ const STALL_MS = 2000
 const NEXT = 0 // the next chunk to take
 const POSTED = 1 // how many chunks the worker has posted
 
-interface ChunkMessage {
-  chunk: number
-  raws: RawProcess[]
-}
+type Message = { chunk: number; raws: RawProcess[] } | { net: Record<string, RawText> }
 
 /** The worker's program: the raw readers' source plus a loop over chunks. */
 function workerSource(): string {
@@ -37,8 +35,13 @@ const fs = require('node:fs')
 ${rawReadText.toString()}
 ${rawReadLink.toString()}
 ${rawReadProcess.toString()}
-const { ctrl, port, pids, procRoot, withMaps, chunk: size } = workerData
+const { ctrl, port, pids, procRoot, withMaps, chunk: size, netDir, netTables } = workerData
 const io = { fs, buf: Buffer.allocUnsafe(64 * 1024) }
+if (netDir !== null) {
+  const net = {}
+  for (const name of netTables) net[name] = rawReadText(io, netDir + '/' + name, false)
+  port.postMessage({ net })
+}
 const chunks = Math.ceil(pids.length / size)
 for (;;) {
   const c = Atomics.add(ctrl, ${NEXT}, 1)
@@ -55,23 +58,27 @@ port.close()
 `
 }
 
-/** What a parallel read did (for tests and benchmarks). */
-export interface ParallelStats {
+/** What a parallel read did. */
+export interface ParallelResult {
   chunks: number
   /** Chunks whose raw reads the worker did. */
   workerChunks: number
+  /** The net tables the worker read (by NET_TABLES name), or null when it did not. */
+  net: Map<string, string | IoFailure> | null
 }
 
 /**
  * Reads every pid, calling `onRaw` on the main thread for each (not in pid order: the caller
- * sorts). `onRaw` runs while the worker keeps reading.
+ * sorts). `onRaw` runs while the worker keeps reading. With `netDir`, the worker first reads the
+ * socket tables there (the kernel is slow to write /proc/net/tcp with thousands of sockets).
  */
 export function readRawParallel(
   pids: readonly number[],
   procRoot: string,
   withMaps: boolean,
-  onRaw: (raw: RawProcess) => void
-): ParallelStats {
+  onRaw: (raw: RawProcess) => void,
+  netDir: string | null = null
+): ParallelResult {
   const chunks = Math.ceil(pids.length / CHUNK)
   const ctrl = new Int32Array(new SharedArrayBuffer(8))
   const { port1, port2 } = new MessageChannel()
@@ -79,7 +86,16 @@ export function readRawParallel(
   try {
     worker = new Worker(workerSource(), {
       eval: true,
-      workerData: { ctrl, port: port2, pids, procRoot, withMaps, chunk: CHUNK },
+      workerData: {
+        ctrl,
+        port: port2,
+        pids,
+        procRoot,
+        withMaps,
+        chunk: CHUNK,
+        netDir,
+        netTables: NET_TABLES
+      },
       transferList: [port2],
       stdout: true,
       stderr: true
@@ -94,6 +110,7 @@ export function readRawParallel(
   const io = mainRawIo()
   const done = new Uint8Array(chunks)
   let workerChunks = 0
+  let net: Map<string, string | IoFailure> | null = null
   const readChunk = (c: number): void => {
     done[c] = 1
     for (let i = c * CHUNK; i < Math.min(pids.length, (c + 1) * CHUNK); i++) {
@@ -105,7 +122,12 @@ export function readRawParallel(
     for (;;) {
       const m = receiveMessageOnPort(port1)
       if (!m) return got
-      const { chunk, raws } = m.message as ChunkMessage
+      const message = m.message as Message
+      if ('net' in message) {
+        net = new Map(Object.entries(message.net).map(([k, v]) => [k, fromRaw(v)]))
+        continue
+      }
+      const { chunk, raws } = message
       got++
       if (done[chunk]) continue
       done[chunk] = 1
@@ -134,7 +156,9 @@ export function readRawParallel(
     }
     Atomics.wait(ctrl, POSTED, posted, 20)
   }
+  // The tables come before any chunk, so they are here if the worker posted anything.
+  received += drain()
   port1.close()
   void worker?.terminate()
-  return { chunks, workerChunks }
+  return { chunks, workerChunks, net }
 }

@@ -74,7 +74,8 @@ export function scan(opts: ScanOptions = {}): ScanResult {
     readMaps: opts.maps !== false
   }
   const pendingSs = startSs(opts.ssPath === undefined ? 'ss' : opts.ssPath)
-  const selfNet = loadNetTables(`${procRoot}/net`)
+  // Filled after the walk (in parallel mode the worker reads the tables meanwhile).
+  const selfNet = new Map<number, NetSocket>()
   const otherNets = new Map<number, Map<number, NetSocket>>()
 
   const joinables: Joinable[] = []
@@ -91,11 +92,24 @@ export function scan(opts: ScanOptions = {}): ScanResult {
   }
   const pids = opts.pids ?? listPids(procRoot)
   if (opts.parallel && pids.length >= PARALLEL_MIN_PROCESSES) {
-    readRawParallel(pids, procRoot, ctx.readMaps, (raw) => add(processFromRaw(raw, ctx)))
+    const netDir = `${procRoot}/net`
+    const { net } = readRawParallel(
+      pids,
+      procRoot,
+      ctx.readMaps,
+      (raw) => add(processFromRaw(raw, ctx)),
+      netDir
+    )
+    loadNetTables(
+      netDir,
+      selfNet,
+      net ? (name) => net.get(name) ?? readText(`${netDir}/${name}`) : undefined
+    )
     // Chunks arrive in any order; the result is by pid like a sequential scan's.
     joinables.sort((a, b) => a.info.pid - b.info.pid)
   } else {
     for (const pid of pids) add(readProcess(pid, ctx))
+    loadNetTables(`${procRoot}/net`, selfNet)
   }
 
   const ss = pendingSs.finish()

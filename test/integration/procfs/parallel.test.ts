@@ -42,11 +42,11 @@ function stable(p: ProcessInfo): unknown {
 }
 
 describe('readRawParallel', () => {
-  it('reads every pid once, with the worker taking part, and reports vanished pids', () => {
+  it('reads every pid once, with the worker taking part (net tables first), and reports vanished pids', () => {
     // Many copies of one pid keep the main thread busy long enough for the worker to start.
     const pids = [...Array<number>(2000).fill(process.pid), 999_999_999]
     const seen: RawProcess[] = []
-    const stats = readRawParallel(pids, '/proc', true, (raw) => seen.push(raw))
+    const stats = readRawParallel(pids, '/proc', true, (raw) => seen.push(raw), '/proc/net')
     expect(seen).toHaveLength(pids.length)
     expect(stats.workerChunks).toBeGreaterThan(0)
     expect(stats.workerChunks).toBeLessThan(stats.chunks)
@@ -60,6 +60,8 @@ describe('readRawParallel', () => {
       expect(typeof r.maps).toBe('string')
     }
     expect(seen.find((r) => r.pid === 999_999_999)?.stat).toEqual({ code: 'ENOENT' })
+    expect(stats.net?.get('tcp')).toMatch(/^\s*sl\s+local_address/)
+    expect(stats.net?.get('unix')).toMatch(/^Num\s+RefCount/)
   })
 })
 
