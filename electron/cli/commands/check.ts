@@ -50,7 +50,8 @@ export function runCheck(
   ctx: AnalysisContext = currentContext()
 ): Analysis {
   if (!result && !existsSync(`/proc/${pid}`)) throw noSuchProcess(pid)
-  const snapshot = result ?? scan()
+  // A one-off command: the worker thread pays for itself on a busy machine (parallel.ts).
+  const snapshot = result ?? scan({ parallel: true })
   let analysis: Analysis
   try {
     analysis = analyze(snapshot, pid, ctx)

@@ -247,8 +247,18 @@ export function formatPsTable(
   return lines.join('\n') + '\n'
 }
 
-/** Runs `icebox ps` and returns what it prints. */
-export function runPs(opts: PsOptions, result: ScanResult = scan({ parallel: true })): string {
+/** Rows of JSON are handed to the writer in pieces of about this many characters. */
+const PIECE = 64 * 1024
+
+/**
+ * Runs `icebox ps`, handing what it prints to `write` in pieces: thousands of rows are never
+ * joined into one string (and one more copy of it as a Buffer) before they go out.
+ */
+export function writePs(
+  opts: PsOptions,
+  write: (piece: string) => void,
+  result: ScanResult = scan({ parallel: true })
+): void {
   if (opts.mine && opts.user !== undefined) {
     throw new AppError({
       code: 'BAD_INPUT',
@@ -268,15 +278,28 @@ export function runPs(opts: PsOptions, result: ScanResult = scan({ parallel: tru
     ? treeOrder(selected)
     : selected.map((p) => [p, 0])
   if (opts.json) {
-    const rows = entries.map(([p, depth]) => {
+    let piece = '['
+    entries.forEach(([p, depth], i) => {
       const row = toPsRow(p, analyses.get(p.pid))
       if (opts.tree) row.depth = depth
-      return row
+      piece += (i > 0 ? ',' : '') + JSON.stringify(row)
+      if (piece.length >= PIECE) {
+        write(piece)
+        piece = ''
+      }
     })
-    return JSON.stringify(rows) + '\n'
+    write(piece + ']\n')
+    return
   }
   const width = process.stdout.isTTY ? process.stdout.columns : null
-  return formatPsTable(entries, analyses, width)
+  write(formatPsTable(entries, analyses, width))
+}
+
+/** Runs `icebox ps` and returns what it prints. */
+export function runPs(opts: PsOptions, result?: ScanResult): string {
+  const pieces: string[] = []
+  writePs(opts, (piece) => pieces.push(piece), result)
+  return pieces.join('')
 }
 
 /** Registers `icebox ps`. */
@@ -290,6 +313,6 @@ export function registerPs(program: Command): void {
     .option('--user <name>', 'only the processes of this user (name or uid)')
     .option('--filter <text>', 'only processes whose name, command line or pid matches')
     .action((opts: PsOptions) => {
-      process.stdout.write(runPs(opts))
+      writePs(opts, (piece) => process.stdout.write(piece))
     })
 }

@@ -10,7 +10,7 @@
  * them with receiveMessageOnPort and waits with Atomics.wait. A worker that fails to start, or
  * stalls, costs nothing but time: its chunks are read on the main thread after a timeout.
  */
-import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads'
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads'
 
 import { fromRaw, IoFailure, mainRawIo } from './io'
 import { NET_TABLES } from './net-tables'
@@ -58,6 +58,25 @@ port.close()
 `
 }
 
+/** The worker, or null when it cannot be started (the main thread then reads everything). */
+function startWorker(workerData: Record<string, unknown> & { port: MessagePort }): Worker | null {
+  try {
+    const worker = new Worker(workerSource(), {
+      eval: true,
+      workerData,
+      transferList: [workerData.port],
+      stdout: true,
+      stderr: true
+    })
+    worker.unref()
+    // An error in the worker only means the main thread reads more.
+    worker.on('error', () => undefined)
+    return worker
+  } catch {
+    return null
+  }
+}
+
 /** What a parallel read did. */
 export interface ParallelResult {
   chunks: number
@@ -82,30 +101,16 @@ export function readRawParallel(
   const chunks = Math.ceil(pids.length / CHUNK)
   const ctrl = new Int32Array(new SharedArrayBuffer(8))
   const { port1, port2 } = new MessageChannel()
-  let worker: Worker | null = null
-  try {
-    worker = new Worker(workerSource(), {
-      eval: true,
-      workerData: {
-        ctrl,
-        port: port2,
-        pids,
-        procRoot,
-        withMaps,
-        chunk: CHUNK,
-        netDir,
-        netTables: NET_TABLES
-      },
-      transferList: [port2],
-      stdout: true,
-      stderr: true
-    })
-    worker.unref()
-    // An error in the worker only means the main thread reads more.
-    worker.on('error', () => undefined)
-  } catch {
-    worker = null
-  }
+  const worker = startWorker({
+    ctrl,
+    port: port2,
+    pids,
+    procRoot,
+    withMaps,
+    chunk: CHUNK,
+    netDir,
+    netTables: NET_TABLES
+  })
 
   const io = mainRawIo()
   const done = new Uint8Array(chunks)
@@ -157,7 +162,7 @@ export function readRawParallel(
     Atomics.wait(ctrl, POSTED, posted, 20)
   }
   // The tables come before any chunk, so they are here if the worker posted anything.
-  received += drain()
+  drain()
   port1.close()
   void worker?.terminate()
   return { chunks, workerChunks, net }
