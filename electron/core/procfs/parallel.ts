@@ -143,10 +143,14 @@ export function readRawParallel(
 
   let received = 0
   for (;;) {
+    // Interpreting what the worker read comes first: it keeps the worker's reads flowing, and
+    // the main thread reads a chunk itself only when it would otherwise wait.
+    const got = drain()
+    received += got
+    if (got > 0) continue
     const c = Atomics.add(ctrl, NEXT, 1)
     if (c >= chunks) break
     readChunk(c)
-    received += drain()
   }
   // Every chunk is taken; wait for the ones the worker took.
   const deadline = Date.now() + STALL_MS
