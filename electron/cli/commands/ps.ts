@@ -313,6 +313,11 @@ export function registerPs(program: Command): void {
     .option('--user <name>', 'only the processes of this user (name or uid)')
     .option('--filter <text>', 'only processes whose name, command line or pid matches')
     .action((opts: PsOptions) => {
+      // `icebox ps --json | head`: a reader that stops early is not an error (like SIGPIPE for C tools).
+      process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EPIPE') process.exit(0)
+        throw err
+      })
       writePs(opts, (piece) => process.stdout.write(piece))
     })
 }
