@@ -110,6 +110,8 @@ export interface AnonInodeFd extends FdBase {
   anonKind: AnonKind
   /** The raw link target, e.g. "anon_inode:[io_uring]". */
   target: string
+  /** For a pidfd: the pid it refers to (-1 once that process is gone); null when unreadable. */
+  pidfdPid?: number | null
 }
 
 export interface MemfdFd extends FdBase {
@@ -237,6 +239,7 @@ export type FindingId =
   | 'tty'
   | 'gui-session'
   | 'unsupported-fd'
+  | 'external-pidfd'
   | 'deleted-file'
   | 'kernel-thread'
   | 'self'

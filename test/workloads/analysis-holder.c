@@ -150,6 +150,9 @@ static int run_actions(int argc, char **argv, int i) {
     } else if (!strcmp(a, "io_uring")) {
       char params[120] = {0}; /* struct io_uring_params */
       if (syscall(425, 8, params) < 0) die("io_uring_setup", NULL);
+    } else if (!strcmp(a, "pidfd-parent") || !strcmp(a, "pidfd-self")) {
+      pid_t target = !strcmp(a, "pidfd-parent") ? getppid() : getpid();
+      if (syscall(434, target, 0) < 0) die("pidfd_open", NULL); /* SYS_pidfd_open */
     } else if (!strcmp(a, "userfaultfd")) {
       if (syscall(323, O_CLOEXEC) < 0) die("userfaultfd", NULL);
     } else if (!strcmp(a, "sysv-shm")) {

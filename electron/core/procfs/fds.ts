@@ -102,7 +102,11 @@ export function readFds(
         break
       }
       case 'anon':
-        out.fds.push({ fd, kind: 'anon', anonKind: c.anonKind, target })
+        out.fds.push(
+          c.anonKind === 'pidfd'
+            ? { fd, kind: 'anon', anonKind: 'pidfd', target, pidfdPid: pidfdTarget(raw.fdInfos[i]) }
+            : { fd, kind: 'anon', anonKind: c.anonKind, target }
+        )
         break
       case 'memfd':
         out.fds.push({ fd, kind: 'memfd', name: c.name })
@@ -192,4 +196,10 @@ function pathFd(
   const flags = type === S_IFREG ? (parsed?.flags ?? null) : null
   const pos = type === S_IFREG ? (parsed?.pos ?? null) : null
   out.fds.push({ fd, kind: 'file', path, flags, pos, deleted, size })
+}
+
+/** The pid a pidfd refers to, from its fdinfo; null when that could not be read. */
+function pidfdTarget(info: RawText | null | undefined): number | null {
+  if (typeof info !== 'string') return null
+  return parseFdinfo(info).pid
 }

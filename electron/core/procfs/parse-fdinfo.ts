@@ -1,6 +1,6 @@
 /**
  * /proc/PID/fdinfo/N: "pos:", "flags:" (octal), "mnt_id:", "ino:" and, for files with locks,
- * "lock:\t" lines in the /proc/locks format.
+ * "lock:\t" lines in the /proc/locks format; a pidfd's "Pid:" line.
  */
 import { parseLockLine, type LockLine } from './parse-locks'
 
@@ -12,6 +12,8 @@ export interface FdInfo {
   mntId: number | null
   ino: number | null
   locks: LockLine[]
+  /** pidfds: the pid it refers to ("Pid:", -1 once the process is gone). */
+  pid: number | null
 }
 
 /** O_ACCMODE bits of the flags. */
@@ -21,7 +23,7 @@ export const O_RDWR = 0o2
 
 /** Parses fdinfo text; missing fields are null (old kernels, truncated reads). */
 export function parseFdinfo(text: string): FdInfo {
-  const out: FdInfo = { pos: null, flags: null, mntId: null, ino: null, locks: [] }
+  const out: FdInfo = { pos: null, flags: null, mntId: null, ino: null, locks: [], pid: null }
   for (const line of text.split('\n')) {
     const colon = line.indexOf(':')
     if (colon < 0) continue
@@ -46,6 +48,11 @@ export function parseFdinfo(text: string): FdInfo {
       case 'ino': {
         const n = Number(value)
         out.ino = Number.isInteger(n) ? n : null
+        break
+      }
+      case 'Pid': {
+        const n = Number(value)
+        out.pid = value !== '' && Number.isInteger(n) ? n : null
         break
       }
       case 'lock': {

@@ -52,7 +52,7 @@ export interface RawProcess {
   fdLinks: RawText[]
   /** Per fd, what its link asked for (see RawFdStat). */
   fdStats: RawFdStat[]
-  /** Per fd, fdinfo of regular files and FIFOs (flags, position, lock lines); else null. */
+  /** Per fd, fdinfo of regular files, FIFOs (flags, position, lock lines) and pidfds; else null. */
   fdInfos: Array<RawText | null>
   /** null when maps were not asked for. */
   maps: RawText | null
@@ -150,7 +150,10 @@ export function rawReadProcess(
       out.fdLinks.push(link)
       let st: RawFdStat = null
       let info: RawText | null = null
-      if (typeof link === 'string' && link.startsWith('pipe:')) {
+      if (link === 'anon_inode:[pidfd]') {
+        // The process a pidfd refers to ("Pid:" line): CRIU fails on one outside the tree (D17).
+        info = rawReadText(io, base + '/fdinfo/' + name, true)
+      } else if (typeof link === 'string' && link.startsWith('pipe:')) {
         try {
           st = [io.fs.lstatSync(fdDir + name).mode]
         } catch (err) {

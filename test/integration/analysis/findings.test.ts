@@ -273,6 +273,21 @@ describe('analysis of real processes', () => {
     expect(a.verdict).toBe('blocked')
   })
 
+  it('a pidfd of a process outside the tree is an external-pidfd blocker; one of itself is not', async () => {
+    const outside = await holder(['setsid', 'pidfd-parent'])
+    const a = analyzeNow(outside.pid)
+    expect(ids(a)).toEqual(['external-pidfd', 'start-time-changes'])
+    const f = only(a, 'external-pidfd')
+    expect(f).toMatchObject({
+      severity: 'blocker',
+      pid: outside.pid,
+      evidence: [expect.stringMatching(new RegExp(`^fd 3: pidfd of ${process.pid} \\(`))]
+    })
+    expect(a.verdict).toBe('blocked')
+    const inside = await holder(['setsid', 'pidfd-self'])
+    expect(ids(analyzeNow(inside.pid))).toEqual(['start-time-changes'])
+  })
+
   it('a userfaultfd fd is an unsupported-fd blocker naming the kind', async () => {
     const h = await holder(['setsid', 'userfaultfd'])
     const a = analyzeNow(h.pid)

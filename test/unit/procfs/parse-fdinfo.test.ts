@@ -28,7 +28,8 @@ describe('parseFdinfo', () => {
       flags: null,
       mntId: null,
       ino: null,
-      locks: []
+      locks: [],
+      pid: null
     })
     const inotify = parseFdinfo(
       'pos:\t0\nflags:\t02000000\nmnt_id:\t15\nino:\t1057\n' +
@@ -36,6 +37,13 @@ describe('parseFdinfo', () => {
     )
     expect(inotify.flags).toBe(0o2000000)
     expect(inotify.locks).toEqual([])
+  })
+
+  it("reads a pidfd's Pid line (-1 once its process is gone)", () => {
+    const live = 'pos:\t0\nflags:\t02000002\nmnt_id:\t16\nino:\t1\nPid:\t4242\nNSpid:\t4242\n'
+    expect(parseFdinfo(live).pid).toBe(4242)
+    expect(parseFdinfo('pos:\t0\nPid:\t-1\n').pid).toBe(-1)
+    expect(parseFdinfo('pos:\t0\nPid:\t\n').pid).toBeNull()
   })
 
   it('rejects non-octal flags', () => {

@@ -3,6 +3,7 @@ import type { Rule } from '../rule'
 import { childrenRule } from './children'
 import { deletedFileRule } from './deleted-file'
 import { deviceRule } from './device'
+import { externalPidfdRule } from './external-pidfd'
 import { externalPipeRule } from './external-pipe'
 import { externalUnixSocketRule } from './external-unix-socket'
 import { fileLockRule } from './file-lock'
@@ -32,6 +33,7 @@ export const RULES: readonly Rule[] = [
   guiSessionRule,
   deviceRule,
   unsupportedFdRule,
+  externalPidfdRule,
   sysvShmRule,
   externalUnixSocketRule,
   tcpEstablishedRule,
