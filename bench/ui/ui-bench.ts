@@ -4,21 +4,29 @@
  * and frame times while scrolling, each as a ratio of its target (issue 6: first rows < 300 ms,
  * a refresh < 50 ms, no frame over 32 ms while scrolling).
  */
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-import { chromium } from 'playwright-core'
+import { chromium, type Page } from 'playwright-core'
 
 import { createDispatcher } from '../../electron/common/dispatch'
 import { startServer } from '../../electron/server/serve'
 import { createFakeBackend, syntheticRows } from '../../test/e2e/support/fake-handlers'
+import { profiled, summariseTrace } from './profile'
 
-const argRows = process.argv.indexOf('--rows')
-const N = argRows > 0 ? Number(process.argv[argRows + 1]) : 5000
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name)
+  return i > 0 ? process.argv[i + 1] : undefined
+}
+const N = Number(arg('--rows') ?? 5000)
+const PROFILE = process.argv.includes('--profile')
+const prof = <T>(page: Page, label: string, work: () => Promise<T>): Promise<T> =>
+  PROFILE ? profiled(page, label, work) : work()
 const TARGETS = { firstRowsMs: 300, refreshMs: 50, frameMs: 32 }
 
 const backend = createFakeBackend(syntheticRows(N))
 const server = await startServer({
-  staticDir: join(process.cwd(), 'dist', 'renderer'),
+  staticDir: arg('--static') ?? join(process.cwd(), 'dist', 'renderer'),
   dispatch: createDispatcher(backend.handlers)
 })
 const browser = await chromium.launch({
@@ -66,13 +74,47 @@ try {
   const warm: number[] = []
   let domReadyMs = NaN
   for (let i = 0; i < 3; i++) {
-    await page.reload()
-    warm.push(await firstRows())
+    warm.push(
+      await prof(page, `reload ${i + 1}`, async () => {
+        await page.reload()
+        return firstRows()
+      })
+    )
+    if (process.env.BENCH_DEBUG)
+      console.error(
+        await page.evaluate(() =>
+          JSON.stringify(
+            performance
+              .getEntriesByType('mark')
+              .map((m) => `${m.name} ${m.startTime.toFixed(0)}`)
+              .concat(
+                `responseEnd ${(performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).responseEnd.toFixed(0)}`
+              )
+          )
+        )
+      )
     domReadyMs = await page.evaluate(
       () =>
         (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)
           ?.domContentLoadedEventEnd ?? NaN
     )
+  }
+  if (process.argv.includes('--trace')) {
+    await browser.startTracing(page, {
+      categories: [
+        'devtools.timeline',
+        'v8.execute',
+        'disabled-by-default-devtools.timeline',
+        'blink',
+        'toplevel'
+      ]
+    })
+    await page.reload()
+    await firstRows()
+    await page.waitForTimeout(200)
+    const buf = await browser.stopTracing()
+    writeFileSync('bench/results/ui-trace.json', buf)
+    for (const l of summariseTrace(buf.toString())) console.error(l)
   }
   const firstRowsMs = [...warm].sort((a, b) => a - b)[1] ?? NaN
 
@@ -82,39 +124,43 @@ try {
     const rows = syntheticRows(N - 1 - i, 7 + i)
     backend.setRows(rows)
     const expected = `${rows.length} processes`
-    const ms = await page.evaluate(async (text) => {
-      const t0 = performance.now()
-      document.querySelector<HTMLButtonElement>('[data-command="refresh"]')?.click()
-      await new Promise<void>((resolve) => {
-        const check = (): void => {
-          if (document.querySelector('.statusbar')?.textContent?.includes(text)) resolve()
-          else requestAnimationFrame(check)
-        }
-        check()
-      })
-      await new Promise((r) => requestAnimationFrame(() => r(null)))
-      return performance.now() - t0
-    }, expected)
+    const ms = await prof(page, `refresh ${i + 1}`, () =>
+      page.evaluate(async (text) => {
+        const t0 = performance.now()
+        document.querySelector<HTMLButtonElement>('[data-command="refresh"]')?.click()
+        await new Promise<void>((resolve) => {
+          const check = (): void => {
+            if (document.querySelector('.statusbar')?.textContent?.includes(text)) resolve()
+            else requestAnimationFrame(check)
+          }
+          check()
+        })
+        await new Promise((r) => requestAnimationFrame(() => r(null)))
+        return performance.now() - t0
+      }, expected)
+    )
     timings.push(ms)
   }
   const applyText = (await page.locator('.statusbar').textContent()) ?? ''
   const storeApply = Number(/applied in ([\d.]+) ms/.exec(applyText)?.[1] ?? NaN)
 
   // Scrolling: 150 frames of 120 px each, recording frame-to-frame times.
-  const frames = await page.evaluate(async () => {
-    const el = document.querySelector<HTMLElement>('[data-testid="process-table"]')
-    if (!el) return []
-    const times: number[] = []
-    let last = performance.now()
-    for (let i = 0; i < 150; i++) {
-      el.scrollTop += 120
-      await new Promise((r) => requestAnimationFrame(() => r(null)))
-      const now = performance.now()
-      times.push(now - last)
-      last = now
-    }
-    return times
-  })
+  const frames = await prof(page, 'scroll', () =>
+    page.evaluate(async () => {
+      const el = document.querySelector<HTMLElement>('[data-testid="process-table"]')
+      if (!el) return []
+      const times: number[] = []
+      let last = performance.now()
+      for (let i = 0; i < 150; i++) {
+        el.scrollTop += 120
+        await new Promise((r) => requestAnimationFrame(() => r(null)))
+        const now = performance.now()
+        times.push(now - last)
+        last = now
+      }
+      return times
+    })
+  )
   frames.sort((a, b) => a - b)
   const p = (q: number): number =>
     frames[Math.min(frames.length - 1, Math.floor(q * frames.length))] ?? NaN

@@ -1,29 +1,32 @@
-/** Entry point: pick the transport, build the Api and the store, render the app. */
-import { StrictMode } from 'react'
-import { createRoot } from 'react-dom/client'
-
+/**
+ * Entry point, kept tiny on purpose: it connects to the core and asks for the process list
+ * first, then loads React and the app (boot.tsx) while the list is on its way, so the scan, the
+ * transfer and the bundle's download and compile overlap instead of running one after another.
+ */
 import { createApi } from '../../electron/common/client'
 import { pickTransport } from './api/pick-transport'
 import { createWsTransport } from './api/ws-transport'
-import { App } from './app'
-import { createAppStore, StoreProvider } from './store/create-store'
 import './styles/app.css'
 
-let store: ReturnType<typeof createAppStore> | null = null
+performance.mark('icebox:script')
+let connected = true
+let onConnected: ((c: boolean) => void) | null = null
 const transport = pickTransport((url) =>
-  createWsTransport(url, (connected) => store?.getState().setConnected(connected))
+  createWsTransport(url, (c) => {
+    connected = c
+    onConnected?.(c)
+  })
 )
 const api = createApi(transport)
-store = createAppStore(api)
-void store.getState().refresh()
+const firstList = api['processes.list']()
+// Handled by the store once it adopts the promise; this keeps an early failure from being
+// reported as unhandled in the meantime.
+firstList.catch(() => undefined)
 
-const root = document.getElementById('root')
-if (root) {
-  createRoot(root).render(
-    <StrictMode>
-      <StoreProvider store={store}>
-        <App store={store} api={api} />
-      </StoreProvider>
-    </StrictMode>
-  )
-}
+void import('./boot').then(({ boot }) => {
+  const root = document.getElementById('root')
+  if (!root) return
+  const store = boot(root, api, firstList)
+  store.getState().setConnected(connected)
+  onConnected = (c) => store.getState().setConnected(c)
+})
