@@ -97,7 +97,7 @@ export function summariseTrace(json: string, longMs = 8): string[] {
     const inner = mine
       .filter((e) => e !== t && e.ts >= t.ts && e.ts < t.ts + (t.dur ?? 0) && (e.dur ?? 0) > 2000)
       .filter((e) => e.name !== 'RunTask' && e.name !== 'ThreadControllerImpl::RunTask')
-      .slice(0, 6)
+      .slice(0, 14)
       .map(
         (e) =>
           `${e.name}${e.args?.data?.url ? `(${e.args.data.url.split('/').pop()})` : ''} ${((e.dur ?? 0) / 1000).toFixed(0)}`

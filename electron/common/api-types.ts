@@ -108,6 +108,8 @@ export interface ProcessList {
   /** The uid of the core (for the "mine only" filter). */
   uid: number
   rows: ProcessRow[]
+  /** Only the first rows in tree order (processes.list firstRows); the whole list follows. */
+  partial?: boolean
 }
 
 /** What Icebox does about a finding, in words (shown next to it). */

@@ -63,7 +63,18 @@ export const MIN_WATCH_MS = 500
 export const contract = {
   methods: {
     'system.info': { input: Empty, output: out<SystemInfo>() },
-    'processes.list': { input: Empty, output: out<ProcessList>() },
+    'processes.list': {
+      input: z
+        .strictObject({
+          /**
+           * Only the first N rows in tree order, marked `partial`: enough for a first screen
+           * while the whole list (a second call, sharing the same scan) is on its way.
+           */
+          firstRows: z.number().int().positive().max(10_000).optional()
+        })
+        .optional(),
+      output: out<ProcessList>()
+    },
     'processes.inspect': { input: z.strictObject({ pid: Pid }), output: out<ProcessDetails>() },
     /**
      * Live list for this connection: the core scans every `intervalMs` (nothing while paused)

@@ -14,8 +14,7 @@ import { toRows } from '../server/process-rows'
 
 /** Messages the main process sends. */
 export type ToWorker =
-  | { type: 'configure'; intervalMs: number; paused: boolean }
-  | { type: 'scan-now' }
+  { type: 'configure'; intervalMs: number; paused: boolean } | { type: 'scan-now' }
 /** Messages the worker sends: the latest whole list, and the changes that led to it. */
 export type FromWorker =
   | { type: 'list'; list: ProcessList }

@@ -17,7 +17,7 @@ import { AppError } from '../common/errors'
 import type { Analysis, ScanResult } from '../common/model'
 import { displayCommandLine, presetOptions } from './freeze-plan'
 import { createJobRunner, type JobHooks, type JobOutcome, type JobRunner } from './jobs'
-import { createLiveLists, type LiveLists } from './live-list'
+import { answerList, createLiveLists, type LiveLists } from './live-list'
 import { explainFindings, externalPeers, toRow, toRows } from './process-rows'
 
 /** The core functions the handlers compose (see core-deps.ts for the real ones). */
@@ -105,7 +105,7 @@ export function createHandlers(
     live,
     'system.info': () => deps.systemInfo(),
     // The list a connection receives is the base of the changes later pushed to it.
-    'processes.list': async (_input, ctx) => live.list(ctx.connection),
+    'processes.list': async (input, ctx) => answerList(live, input, ctx.connection),
     'processes.watch': async (options, ctx) => {
       if (!ctx.connection) {
         throw new AppError({

@@ -7,6 +7,7 @@
 import type { ProcessList } from '../common/api-types'
 import type { Connection } from '../common/contract'
 import { diffLists, isEmptyChange } from './process-diff'
+import { treePrefix } from './tree-prefix'
 
 export interface WatchOptions {
   intervalMs: number
@@ -16,8 +17,11 @@ export interface WatchOptions {
 }
 
 export interface LiveLists {
-  /** A fresh list (shared with watchers), recorded as `conn`'s base when given. */
-  list(conn?: Connection): ProcessList
+  /**
+   * A fresh list, recorded as `conn`'s base when given. `reuse`: a scan younger than `shareMs`
+   * will do (the whole list asked for right after a first screen).
+   */
+  list(conn?: Connection, reuse?: boolean): ProcessList
   /** Starts, retimes or pauses `conn`'s pushes; true when it is now being watched. */
   watch(conn: Connection, o: WatchOptions): boolean
   /** Stops every timer (the server is closing). */
@@ -96,8 +100,8 @@ export function createLiveLists(
   }
 
   return {
-    list(conn) {
-      const list = fresh()
+    list(conn, reuse) {
+      const list = reuse ? shared() : fresh()
       if (conn) watcherOf(conn).base = list
       return list
     },
@@ -116,4 +120,18 @@ export function createLiveLists(
       watchers.clear()
     }
   }
+}
+
+/**
+ * processes.list over live lists: the whole list becomes the connection's base (sharing a scan
+ * just taken for its first screen); `firstRows` answers only that many rows in tree order.
+ */
+export function answerList(
+  live: LiveLists,
+  input: { firstRows?: number | undefined } | undefined,
+  conn: Connection | undefined
+): ProcessList {
+  if (input?.firstRows === undefined) return live.list(conn, true)
+  const list = live.list(undefined)
+  return { ...list, rows: treePrefix(list.rows, input.firstRows), partial: true }
 }

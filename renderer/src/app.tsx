@@ -39,7 +39,8 @@ function StatusBar(): ReactNode {
   return (
     <footer className="statusbar" role="status">
       {!connected && <span className="warn">Disconnected from the core; retrying…</span>}
-      {list && (
+      {list?.partial && <span>Reading the rest of the process list…</span>}
+      {list && !list.partial && (
         <span>
           {list.rows.length} processes · scanned in {Math.round(list.durationMs)} ms
           {applyMs !== null ? ` · applied in ${applyMs.toFixed(1)} ms` : ''}

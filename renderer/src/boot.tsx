@@ -7,9 +7,16 @@ import type { Api } from '../../electron/common/contract'
 import { App } from './app'
 import { createAppStore, StoreProvider, type AppStore } from './store/create-store'
 
-/** Renders into `root`; `firstList` is the processes.list call main.tsx started. */
-export function boot(root: HTMLElement, api: Api, firstList: Promise<ProcessList>): AppStore {
+/** Renders into `root`; `firstList` and `firstScreen` are the calls main.tsx started. */
+export function boot(
+  root: HTMLElement,
+  api: Api,
+  firstList: Promise<ProcessList>,
+  firstScreen: Promise<ProcessList>
+): AppStore {
+  performance.mark('icebox:boot')
   const store = createAppStore(api)
+  firstScreen.then((l) => store.getState().showFirstScreen(l)).catch(() => undefined)
   void store.getState().refresh(firstList)
   createRoot(root).render(
     <StrictMode>

@@ -37,6 +37,8 @@ export interface ProcessesSlice {
   pushing: boolean | null
   /** Fetches the whole list (or adopts `pending`, a processes.list call already made). */
   refresh(pending?: Promise<ProcessList>): Promise<void>
+  /** Shows a first screen of rows (processes.list firstRows) unless the whole list is here. */
+  showFirstScreen(l: ProcessList): void
   /** "Refresh now": the core scans at once and pushes the changes (whole list without push). */
   refreshNow(): Promise<void>
   /** Tells the core this client's interval and pause; `active` false pauses (view hidden). */
@@ -88,6 +90,10 @@ export const createProcessesSlice: SliceCreator<ProcessesSlice> = (api) => (set,
     } catch (err) {
       set({ listError: errorData(err), loading: false })
     }
+  },
+  showFirstScreen(l) {
+    performance.mark('icebox:first-screen')
+    if (!get().list) set({ list: l })
   },
   async refreshNow() {
     const { list, pushing, intervalMs, paused } = get()

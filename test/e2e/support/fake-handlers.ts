@@ -8,7 +8,7 @@ import type { ProcessList, ProcessRow } from '../../../electron/common/api-types
 import type { Handlers } from '../../../electron/common/contract'
 import { AppError, type AppErrorData } from '../../../electron/common/errors'
 import type { ProcessInfo, Verdict } from '../../../electron/common/model'
-import { createLiveLists } from '../../../electron/server/live-list'
+import { answerList, createLiveLists } from '../../../electron/server/live-list'
 
 const NAMES = [
   'bash',
@@ -185,7 +185,7 @@ export function createFakeBackend(rows: ProcessRow[]): FakeBackend {
       privilege: { mode: 'root', summary: 'Running as root.', howTo: null },
       store: { root: '/var/lib/icebox', snapshots: 0, bytes: 0, freeBytes: null }
     }),
-    'processes.list': async (_input, ctx) => live.list(ctx.connection),
+    'processes.list': async (input, ctx) => answerList(live, input, ctx.connection),
     'processes.watch': async (options, ctx) => {
       if (!ctx.connection) throw new AppError({ code: 'UNAVAILABLE', message: 'No connection.' })
       return { watching: live.watch(ctx.connection, options) }

@@ -49,7 +49,11 @@ const SPECS: ColumnSpec[] = [
     key: (r) => r.counts.pipes + r.counts.sockets + r.counts.locks + r.counts.devices,
     numeric: true
   },
-  { id: 'verdict', header: 'Freezability', width: 132, key: (r) => VERDICT_ORDER[r.verdict],
+  {
+    id: 'verdict',
+    header: 'Freezability',
+    width: 132,
+    key: (r) => VERDICT_ORDER[r.verdict],
     numeric: true
   }
 ]
