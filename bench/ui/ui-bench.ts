@@ -164,22 +164,39 @@ try {
     [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
 
   // Scrolling: 150 frames of 120 px each, recording frame-to-frame times.
-  const frames = await prof(page, 'scroll', () =>
-    page.evaluate(async () => {
-      const el = document.querySelector<HTMLElement>('[data-testid="process-table"]')
-      if (!el) return []
-      const times: number[] = []
-      let last = performance.now()
-      for (let i = 0; i < 150; i++) {
-        el.scrollTop += 120
-        await new Promise((r) => requestAnimationFrame(() => r(null)))
-        const now = performance.now()
-        times.push(now - last)
-        last = now
-      }
-      return times
+  const scroll = (): Promise<number[]> =>
+    prof(page, 'scroll', () =>
+      page.evaluate(async () => {
+        const el = document.querySelector<HTMLElement>('[data-testid="process-table"]')
+        if (!el) return []
+        const times: number[] = []
+        let last = performance.now()
+        for (let i = 0; i < 150; i++) {
+          el.scrollTop += 120
+          await new Promise((r) => requestAnimationFrame(() => r(null)))
+          const now = performance.now()
+          times.push(now - last)
+          last = now
+        }
+        return times
+      })
+    )
+  const tracing = process.argv.includes('--trace')
+  if (tracing)
+    await browser.startTracing(page, {
+      categories: [
+        'devtools.timeline',
+        'disabled-by-default-devtools.timeline',
+        'blink',
+        'toplevel'
+      ]
     })
-  )
+  const frames = await scroll()
+  if (tracing) {
+    console.error('-- scroll trace')
+    for (const l of summariseTrace((await browser.stopTracing()).toString(), 30)) console.error(l)
+  }
+
   frames.sort((a, b) => a - b)
   const p = (q: number): number =>
     frames[Math.min(frames.length - 1, Math.floor(q * frames.length))] ?? NaN
