@@ -108,7 +108,10 @@ export function ProcessTable(props: { forest: ProcessNode[]; context: Set<number
     count: rows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: OVERSCAN
+    overscan: OVERSCAN,
+    // Rows render in React's next task rather than synchronously inside each scroll event, so
+    // several scroll events can share one render; the overscan covers the gap.
+    useFlushSync: false
   })
 
   const markApplied = useAppStore((s) => s.markApplied)
