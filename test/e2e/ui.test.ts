@@ -156,7 +156,9 @@ describe('icebox serve in Chromium (real core)', () => {
     await search(p, 'e2e-net')
     await row(p, netPids[1]!).click()
     const details = p.getByTestId('details')
-    await expect.poll(() => details.textContent()).toContain('e2e-net-kid')
+    // Details may need a fresh scan of /proc (0.4–1 s on these loaded machines): more than
+    // expect.poll's default second.
+    await expect.poll(() => details.textContent(), { timeout: 10_000 }).toContain('e2e-net-kid')
     await details.getByRole('tab', { name: 'Sockets' }).click()
     const sockets = p.getByTestId('sockets-table')
     await expect.poll(() => sockets.textContent()).toContain(`127.0.0.1:${port}`)
