@@ -5,7 +5,7 @@
  * by the UI benchmark's fake backend. Values are passed through JSON, like the WebSocket, so a
  * test catches anything that would not survive the real transports.
  */
-import type { EmitEvent, Transport } from './contract'
+import type { Connection, EmitEvent, Transport } from './contract'
 import type { Dispatch } from './dispatch'
 import type { EventName } from './names'
 
@@ -19,12 +19,18 @@ export interface MemoryTransport {
 export function createMemoryTransport(dispatch: Dispatch): MemoryTransport {
   const listeners = new Map<EventName, Set<(p: unknown) => void>>()
   const viaJson = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T
+  const emit: EmitEvent = (name, payload) => {
+    for (const l of listeners.get(name) ?? []) l(viaJson(payload))
+  }
+  // The one client of this transport, for handlers that push to their caller (processes.watch).
+  const connection: Connection = { id: 'memory', emit, onClose: () => {} }
   return {
     transport: {
       async invoke(method, input) {
         return viaJson(
           await dispatch(method, input === undefined ? undefined : viaJson(input), {
-            transport: 'memory'
+            transport: 'memory',
+            connection
           })
         )
       },
@@ -35,8 +41,6 @@ export function createMemoryTransport(dispatch: Dispatch): MemoryTransport {
         return () => set.delete(listener)
       }
     },
-    emit(name, payload) {
-      for (const l of listeners.get(name) ?? []) l(viaJson(payload))
-    }
+    emit
   }
 }

@@ -108,6 +108,8 @@ export interface ProcessList {
   /** The uid of the core (for the "mine only" filter). */
   uid: number
   rows: ProcessRow[]
+  /** Only the first rows in tree order (processes.list firstRows); the whole list follows. */
+  partial?: boolean
 }
 
 /** What Icebox does about a finding, in words (shown next to it). */
@@ -126,9 +128,19 @@ export interface ProcessDetails {
   externalPeers: PeerRef[]
 }
 
-/** A change set for the live process list (Electron's scanner worker sends these). */
+/**
+ * A change set for the live process list, pushed by `icebox serve` (processes.watch) and by
+ * Electron's scanner worker: rows added or changed, pids gone.
+ */
 export interface ProcessesChanged {
   takenAt: string
+  /**
+   * The takenAt of the list these changes apply to. A client holding another list (it missed a
+   * change set, or has none yet) fetches the whole list instead. Absent: apply as they are.
+   */
+  since?: string
+  /** How long the scan behind these changes took (ms). */
+  durationMs?: number
   upserted: ProcessRow[]
   removed: number[]
 }

@@ -57,11 +57,38 @@ export const FreezeOptionsSchema = z.strictObject({
 
 const Empty = z.strictObject({}).optional()
 
+/** The shortest live-refresh interval a client may ask for (a scan costs a few hundred ms). */
+export const MIN_WATCH_MS = 500
+
 export const contract = {
   methods: {
     'system.info': { input: Empty, output: out<SystemInfo>() },
-    'processes.list': { input: Empty, output: out<ProcessList>() },
+    'processes.list': {
+      input: z
+        .strictObject({
+          /**
+           * Only the first N rows in tree order, marked `partial`: enough for a first screen
+           * while the whole list (a second call, sharing the same scan) is on its way.
+           */
+          firstRows: z.number().int().positive().max(10_000).optional()
+        })
+        .optional(),
+      output: out<ProcessList>()
+    },
     'processes.inspect': { input: z.strictObject({ pid: Pid }), output: out<ProcessDetails>() },
+    /**
+     * Live list for this connection: the core scans every `intervalMs` (nothing while paused)
+     * and pushes `processes.changed` with only what changed since the list the caller holds.
+     */
+    'processes.watch': {
+      input: z.strictObject({
+        intervalMs: z.number().int().min(MIN_WATCH_MS).max(60_000),
+        paused: z.boolean(),
+        /** Scan now and push the changes before answering ("Refresh now"). */
+        scanNow: z.boolean().optional()
+      }),
+      output: out<{ watching: boolean }>()
+    },
     'freeze.plan': { input: z.strictObject({ pid: Pid }), output: out<FreezePlan>() },
     'freeze.start': {
       input: z.strictObject({
@@ -131,6 +158,16 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: AppErrorDat
 /** Who is calling, for handlers that care (logging, per-connection state). */
 export interface CallContext {
   transport: 'ipc' | 'ws' | 'memory'
+  /** The caller's connection, when the transport can push events to it alone. */
+  connection?: Connection
+}
+
+/** One client of a transport (a WebSocket, the window): events to it alone, and its end. */
+export interface Connection {
+  id: string
+  emit: EmitEvent
+  /** Runs `fn` once when the connection closes (immediately if it already has). */
+  onClose(fn: () => void): void
 }
 
 /** The server side: one function per method. */

@@ -16,6 +16,7 @@ export const METHOD_NAMES = [
   'system.info',
   'processes.list',
   'processes.inspect',
+  'processes.watch',
   'freeze.plan',
   'freeze.start',
   'job.cancel',

@@ -16,8 +16,6 @@ import { notifyJobFinished } from './notify'
 import { startScanner, type Scanner } from './scanner'
 import { bundledPaths, createMainWindow } from './window'
 
-const SCAN_INTERVAL_MS = 2000
-
 if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
@@ -43,10 +41,17 @@ if (!app.requestSingleInstanceLock()) {
         notifyJobFinished(payload as Parameters<typeof notifyJobFinished>[0])
     }
     const handlers = createHandlers(createCoreDeps({ iceboxVersion: app.getVersion() }), emit)
-    scanner = startScanner(paths.worker, SCAN_INTERVAL_MS, (c) => emit('processes.changed', c))
+    scanner = startScanner(paths.worker, (c) => emit('processes.changed', c))
     const scanInMain = handlers['processes.list']
-    // The list comes from the worker; the main thread scans only before the first result.
+    // The list comes from the worker; the main thread scans only before the first result (the
+    // window then gets a change set whose `since` differs from its list, and fetches again).
     handlers['processes.list'] = async (input, ctx) => scanner?.latest() ?? scanInMain(input, ctx)
+    // The window is the worker's only client: its interval and pause drive the worker.
+    handlers['processes.watch'] = async ({ intervalMs, paused, scanNow }) => {
+      scanner?.configure(intervalMs, paused)
+      if (scanNow) scanner?.scanNow()
+      return { watching: !paused }
+    }
     send = serveIpc(
       win,
       createDispatcher(handlers, (m, err) => console.error(`icebox: ${m} failed`, err))

@@ -5,6 +5,7 @@
  */
 import type {
   FreezeOptions,
+  ProcessList,
   PreflightResult,
   PrivilegeMode,
   SnapshotDetails,
@@ -16,6 +17,7 @@ import { AppError } from '../common/errors'
 import type { Analysis, ScanResult } from '../common/model'
 import { displayCommandLine, presetOptions } from './freeze-plan'
 import { createJobRunner, type JobHooks, type JobOutcome, type JobRunner } from './jobs'
+import { answerList, createLiveLists, type LiveLists } from './live-list'
 import { explainFindings, externalPeers, toRow, toRows } from './process-rows'
 
 /** The core functions the handlers compose (see core-deps.ts for the real ones). */
@@ -46,7 +48,11 @@ export interface CoreDeps {
 const SCAN_REUSE_MS = 1500
 
 /** Creates the handlers; events (job progress) go out through `emit`. */
-export function createHandlers(deps: CoreDeps, emit: EmitEvent): Handlers & { jobs: JobRunner } {
+export function createHandlers(
+  deps: CoreDeps,
+  emit: EmitEvent,
+  opts: { onWatchError?: (err: unknown) => void } = {}
+): Handlers & { jobs: JobRunner; live: LiveLists } {
   const jobs = createJobRunner(emit)
   let last: { at: number; scan: ScanResult } | null = null
 
@@ -81,19 +87,34 @@ export function createHandlers(deps: CoreDeps, emit: EmitEvent): Handlers & { jo
     })
   }
 
+  const listNow = (): ProcessList => {
+    const scan = freshScan()
+    const analyses = deps.analyzeAll(scan)
+    return {
+      takenAt: scan.takenAt,
+      durationMs: scan.durationMs,
+      selfPid: scan.selfPid,
+      uid: deps.uid,
+      rows: toRows(scan, analyses)
+    }
+  }
+  const live = createLiveLists(listNow, { onError: opts.onWatchError })
+
   return {
     jobs,
+    live,
     'system.info': () => deps.systemInfo(),
-    'processes.list': async () => {
-      const scan = freshScan()
-      const analyses = deps.analyzeAll(scan)
-      return {
-        takenAt: scan.takenAt,
-        durationMs: scan.durationMs,
-        selfPid: scan.selfPid,
-        uid: deps.uid,
-        rows: toRows(scan, analyses)
+    // The list a connection receives is the base of the changes later pushed to it.
+    'processes.list': async (input, ctx) => answerList(live, input, ctx.connection),
+    'processes.watch': async (options, ctx) => {
+      if (!ctx.connection) {
+        throw new AppError({
+          code: 'UNAVAILABLE',
+          message: 'This connection cannot receive live updates.',
+          remedy: 'Refresh the list instead.'
+        })
       }
+      return { watching: live.watch(ctx.connection, options) }
     },
     'processes.inspect': async ({ pid }) => {
       const scan = recentScan(pid)

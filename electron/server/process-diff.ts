@@ -1,11 +1,8 @@
 /**
  * The change set between two process lists, so a live view receives only what changed.
  */
-import type { ProcessesChanged, ProcessRow } from '../common/api-types'
-
-function sameRow(a: ProcessRow, b: ProcessRow): boolean {
-  return JSON.stringify(a) === JSON.stringify(b)
-}
+import type { ProcessesChanged, ProcessList, ProcessRow } from '../common/api-types'
+import { sameRow } from '../common/row-equality'
 
 /** Rows added or changed (by pid), and pids that are gone. */
 export function diffRows(
@@ -13,7 +10,8 @@ export function diffRows(
   next: readonly ProcessRow[],
   takenAt: string
 ): ProcessesChanged {
-  const before = new Map(prev.map((r) => [r.pid, r]))
+  const before = new Map<number, ProcessRow>()
+  for (const r of prev) before.set(r.pid, r)
   const upserted: ProcessRow[] = []
   for (const r of next) {
     const old = before.get(r.pid)
@@ -21,4 +19,18 @@ export function diffRows(
     before.delete(r.pid)
   }
   return { takenAt, upserted, removed: [...before.keys()] }
+}
+
+/** The changes from the list a client holds to `next`, stamped so the client can check its base. */
+export function diffLists(prev: ProcessList, next: ProcessList): ProcessesChanged {
+  return {
+    ...diffRows(prev.rows, next.rows, next.takenAt),
+    since: prev.takenAt,
+    durationMs: next.durationMs
+  }
+}
+
+/** True when a change set carries nothing. */
+export function isEmptyChange(c: ProcessesChanged): boolean {
+  return c.upserted.length === 0 && c.removed.length === 0
 }

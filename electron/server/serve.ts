@@ -14,7 +14,7 @@ import { extname, join, resolve, sep } from 'node:path'
 
 import { WebSocketServer, type WebSocket } from 'ws'
 
-import type { EventPayload } from '../common/contract'
+import type { Connection, EventPayload } from '../common/contract'
 import type { Dispatch } from '../common/dispatch'
 import type { EventName } from '../common/names'
 import { allowedHosts, checkBindAddress, hostAllowed, originAllowed } from './bind-policy'
@@ -174,12 +174,34 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       clients.add(ws)
+      const connection = connectionOf(ws)
       ws.on('close', () => clients.delete(ws))
-      ws.on('message', (data) => void onFrame(ws, data.toString()))
+      ws.on('message', (data) => void onFrame(ws, connection, data.toString()))
     })
   })
 
-  async function onFrame(ws: WebSocket, text: string): Promise<void> {
+  let nextConnection = 1
+  /** The handlers' view of one WebSocket: events to it alone, and its end. */
+  function connectionOf(ws: WebSocket): Connection {
+    let closed = false
+    const closers: Array<() => void> = []
+    ws.on('close', () => {
+      closed = true
+      for (const fn of closers.splice(0)) fn()
+    })
+    return {
+      id: `ws-${nextConnection++}`,
+      emit(name, payload) {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ t: 'event', name, payload }))
+      },
+      onClose(fn) {
+        if (closed) fn()
+        else closers.push(fn)
+      }
+    }
+  }
+
+  async function onFrame(ws: WebSocket, connection: Connection, text: string): Promise<void> {
     let frame: unknown
     try {
       frame = JSON.parse(text)
@@ -189,7 +211,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     if (typeof frame !== 'object' || frame === null) return
     const { t, id, method, input } = frame as Record<string, unknown>
     if (t !== 'call' || (typeof id !== 'number' && typeof id !== 'string')) return
-    const result = await opts.dispatch(method, input, { transport: 'ws' })
+    const result = await opts.dispatch(method, input, { transport: 'ws', connection })
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ t: 'result', id, result }))
   }
 

@@ -52,14 +52,16 @@ export async function startIceboxServer(o: StartServeOptions): Promise<RunningSe
   }
   let server: RunningServer | null = null
   const emit: EmitEvent = (name, payload) => server?.broadcast(name, payload)
-  const handlers = createHandlers(createCoreDeps(o.store ? { store: o.store } : {}), emit)
   const log = o.log ?? (() => {})
+  const handlers = createHandlers(createCoreDeps(o.store ? { store: o.store } : {}), emit, {
+    onWatchError: (err) => log(`icebox serve: live scan failed: ${String(err)}`)
+  })
   const dispatch = createDispatcher(handlers, (method, err) =>
     log(
       `icebox serve: internal error in ${method}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`
     )
   )
-  server = await startServer({
+  const running = await startServer({
     host: o.host,
     port: o.port,
     allowRemote: o.allowRemote,
@@ -67,5 +69,12 @@ export async function startIceboxServer(o: StartServeOptions): Promise<RunningSe
     dispatch,
     log
   })
-  return server
+  server = running
+  return {
+    ...running,
+    async close() {
+      handlers.live.stop()
+      await running.close()
+    }
+  }
 }

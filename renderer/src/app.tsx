@@ -1,15 +1,29 @@
-/** The shell: view switcher, the active view, the Freeze dialog, keyboard shortcuts. */
-import { useEffect, type ReactNode } from 'react'
+/**
+ * The shell: view switcher, the active view, the Freeze dialog, keyboard shortcuts. Only the
+ * Processes view is in the first bundle; the other views and the dialog load when first shown.
+ */
+import { lazy, Suspense, useEffect, type ReactNode } from 'react'
 
 import type { Api } from '../../electron/common/contract'
 import { command } from './commands/commands'
-import { FreezeDialog } from './features/freeze/freeze-dialog'
 import { ProcessesView } from './features/processes/processes-view'
-import { SnapshotsView } from './features/snapshots/snapshots-view'
-import { SystemView } from './features/system/system-view'
 import type { AppStore } from './store/create-store'
 import { useAppStore } from './store/create-store'
 import type { View } from './store/ui-slice'
+
+const SnapshotsView = lazy(() =>
+  import('./features/snapshots/snapshots-view').then((m) => ({ default: m.SnapshotsView }))
+)
+const SystemView = lazy(() =>
+  import('./features/system/system-view').then((m) => ({ default: m.SystemView }))
+)
+const FreezeDialog = lazy(() =>
+  import('./features/freeze/freeze-dialog').then((m) => ({ default: m.FreezeDialog }))
+)
+
+function Loading(): ReactNode {
+  return <p className="loading">Loading…</p>
+}
 
 const VIEWS: Array<{ id: View; label: string }> = [
   { id: 'processes', label: 'Processes' },
@@ -25,7 +39,8 @@ function StatusBar(): ReactNode {
   return (
     <footer className="statusbar" role="status">
       {!connected && <span className="warn">Disconnected from the core; retrying…</span>}
-      {list && (
+      {list?.partial && <span>Reading the rest of the process list…</span>}
+      {list && !list.partial && (
         <span>
           {list.rows.length} processes · scanned in {Math.round(list.durationMs)} ms
           {applyMs !== null ? ` · applied in ${applyMs.toFixed(1)} ms` : ''}
@@ -78,6 +93,7 @@ function useMenuCommands(store: AppStore, api: Api | undefined): void {
 export function App(props: { store: AppStore; api?: Api }): ReactNode {
   const view = useAppStore((s) => s.view)
   const setView = useAppStore((s) => s.setView)
+  const dialogOpen = useAppStore((s) => s.freezeStep !== 'closed')
   useShortcuts(props.store)
   useMenuCommands(props.store, props.api)
   return (
@@ -98,11 +114,17 @@ export function App(props: { store: AppStore; api?: Api }): ReactNode {
       </nav>
       <main className="main">
         {view === 'processes' && <ProcessesView />}
-        {view === 'snapshots' && <SnapshotsView />}
-        {view === 'system' && <SystemView />}
+        <Suspense fallback={<Loading />}>
+          {view === 'snapshots' && <SnapshotsView />}
+          {view === 'system' && <SystemView />}
+        </Suspense>
       </main>
       <StatusBar />
-      <FreezeDialog />
+      {dialogOpen && (
+        <Suspense fallback={null}>
+          <FreezeDialog />
+        </Suspense>
+      )}
     </div>
   )
 }

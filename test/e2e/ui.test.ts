@@ -107,6 +107,39 @@ describe('icebox serve in Chromium (real core)', () => {
     )
   })
 
+  it('a new process appears and an exited one goes, pushed by serve without polling', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+    const p = await context.newPage()
+    const errors: string[] = []
+    p.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`))
+    p.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`))
+    tracked = { page: p, errors }
+    // Every call the page makes over the WebSocket, by method name.
+    const calls: string[] = []
+    p.on('websocket', (ws) =>
+      ws.on('framesent', (f) => {
+        const m = /"method":"([^"]+)"/.exec(String(f.payload))
+        if (m?.[1]) calls.push(m[1])
+      })
+    )
+    await p.goto(serve.url)
+    await p.waitForSelector('[role="row"][data-pid]')
+    await p.getByLabel('Refresh interval').selectOption('1000')
+    const late = await startWorkload('e2e-app', ['tree'])
+    const latePid = pidsOf(late)[0]!
+    try {
+      await search(p, String(latePid))
+      await expect.poll(() => row(p, latePid).count(), { timeout: 20_000 }).toBe(1)
+      await late.stop()
+      await expect.poll(() => row(p, latePid).count(), { timeout: 20_000 }).toBe(0)
+    } finally {
+      await late.stop()
+    }
+    // The first screen and the whole list, once; every change after that was pushed.
+    expect(calls.filter((c) => c === 'processes.list')).toHaveLength(2)
+    expect(calls).toContain('processes.watch')
+  })
+
   it('search finds one process and keeps its parents', async () => {
     const p = await page()
     await search(p, 'e2e-tree-kid')
@@ -123,7 +156,9 @@ describe('icebox serve in Chromium (real core)', () => {
     await search(p, 'e2e-net')
     await row(p, netPids[1]!).click()
     const details = p.getByTestId('details')
-    await expect.poll(() => details.textContent()).toContain('e2e-net-kid')
+    // Details may need a fresh scan of /proc (0.4–1 s on these loaded machines): more than
+    // expect.poll's default second.
+    await expect.poll(() => details.textContent(), { timeout: 10_000 }).toContain('e2e-net-kid')
     await details.getByRole('tab', { name: 'Sockets' }).click()
     const sockets = p.getByTestId('sockets-table')
     await expect.poll(() => sockets.textContent()).toContain(`127.0.0.1:${port}`)

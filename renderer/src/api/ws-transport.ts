@@ -34,6 +34,7 @@ export function createWsTransport(url: string, onStatus?: (connected: boolean) =
     ready = new Promise((resolve, reject) => {
       ws.addEventListener('open', () => {
         retryMs = 250
+        performance.mark('icebox:ws-open')
         onStatus?.(true)
         resolve()
       })

@@ -53,7 +53,7 @@ export const COMMANDS: Command[] = [
     label: () => labelOf('refresh'),
     shortcut: 'F5',
     enabled: () => true,
-    run: (s) => void s.refresh()
+    run: (s) => void s.refreshNow()
   },
   {
     id: 'toggle-pause',

@@ -1,8 +1,7 @@
 import type { ReactNode } from 'react'
 
 import { command, type CommandId } from '../commands/commands'
-import { useAppStore } from '../store/create-store'
-import type { AppState } from '../store/types'
+import { useAppStore, useAppStoreApi } from '../store/create-store'
 
 /** Renders one command as a button; a disabled one says why in its tooltip and aria text. */
 export function CommandButton(props: {
@@ -12,8 +11,11 @@ export function CommandButton(props: {
   onDone?: () => void
 }): ReactNode {
   const c = command(props.id)
-  const state = useAppStore((s: AppState) => s)
-  const enabled = c.enabled(state)
+  // Primitive selections: the button renders only when its label or enabled state changes, not
+  // on every store update (a refresh of 5 000 rows, a status bar figure).
+  const enabled = useAppStore((s) => c.enabled(s))
+  const label = useAppStore((s) => c.label(s))
+  const store = useAppStoreApi()
   const why = enabled === true ? undefined : enabled
   return (
     <button
@@ -21,14 +23,14 @@ export function CommandButton(props: {
       className={props.className ?? 'btn'}
       data-command={c.id}
       disabled={enabled !== true}
-      title={why ?? (c.shortcut ? `${c.label(state)} (${c.shortcut})` : c.label(state))}
+      title={why ?? (c.shortcut ? `${label} (${c.shortcut})` : label)}
       aria-description={why}
       onClick={() => {
-        c.run(state, { allParentIds: props.allParentIds })
+        c.run(store.getState(), { allParentIds: props.allParentIds })
         props.onDone?.()
       }}
     >
-      {c.label(state)}
+      {label}
     </button>
   )
 }

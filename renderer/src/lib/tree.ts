@@ -1,6 +1,7 @@
 /**
  * Pure helpers for the process tree: build the forest from flat rows, filter it while keeping
- * the parents of matches, and work out which rows are visible.
+ * the parents of matches, and flatten it into the visible rows (expansion and sorting within
+ * each level) in one pass. The table virtualizes that flat list; no per-row objects beyond it.
  */
 import type { ProcessRow } from '../../../electron/common/api-types'
 
@@ -95,5 +96,46 @@ export function expandedState(
     }
   }
   walk(forest)
+  return out
+}
+
+/** One visible line of the tree table. */
+export interface FlatRow {
+  node: ProcessNode
+  depth: number
+  /** Id of the parent row, null for roots. */
+  parentId: string | null
+  expanded: boolean
+}
+
+/** Orders siblings; return < 0 when a comes first. */
+export type NodeCompare = (a: ProcessNode, b: ProcessNode) => number
+
+/**
+ * The rows a person sees, in order: a depth-first walk that enters a node's children only when
+ * it is expanded (`open(id)`), with siblings ordered by `compare` when given (sorting within each
+ * level keeps the tree shape). Iterative, so a deep chain cannot overflow the stack.
+ */
+export function flattenForest(
+  forest: readonly ProcessNode[],
+  open: (id: string) => boolean,
+  compare?: NodeCompare
+): FlatRow[] {
+  const out: FlatRow[] = []
+  const order = (ns: readonly ProcessNode[]): readonly ProcessNode[] =>
+    compare && ns.length > 1 ? [...ns].sort(compare) : ns
+  // Stack of [node, depth, parentId], pushed in reverse so the first sibling pops first.
+  const stack: Array<[ProcessNode, number, string | null]> = []
+  const pushAll = (ns: readonly ProcessNode[], depth: number, parentId: string | null): void => {
+    const o = order(ns)
+    for (let i = o.length - 1; i >= 0; i--) stack.push([o[i]!, depth, parentId])
+  }
+  pushAll(forest, 0, null)
+  while (stack.length > 0) {
+    const [node, depth, parentId] = stack.pop()!
+    const expanded = node.children.length > 0 && open(node.id)
+    out.push({ node, depth, parentId, expanded })
+    if (expanded) pushAll(node.children, depth + 1, node.id)
+  }
   return out
 }

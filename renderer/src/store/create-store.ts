@@ -44,3 +44,10 @@ export function useAppStore<T>(selector: (s: AppState) => T): T {
   if (!store) throw new Error('useAppStore outside StoreProvider')
   return useStore(store, selector)
 }
+
+/** The store itself, for event handlers that read the state when they run (no subscription). */
+export function useAppStoreApi(): AppStore {
+  const store = useContext(StoreContext)
+  if (!store) throw new Error('useAppStoreApi outside StoreProvider')
+  return store
+}

@@ -1,9 +1,11 @@
 /**
- * The live process list: replaced wholesale on each refresh (never patched in place), with the
+ * The live process list: replaced on each refresh and patched by pushed change sets (never
+ * mutated in place; unchanged rows keep their object so memoised rows skip rendering), with the
  * view state (filters, collapsed rows, sorting, refresh interval) kept apart so it survives.
  */
 import type { ProcessesChanged, ProcessList, ProcessRow } from '../../../electron/common/api-types'
 import { AppError, type AppErrorData } from '../../../electron/common/errors'
+import { shareRows } from '../lib/share-rows'
 import type { SliceCreator } from './types'
 
 export interface SortState {
@@ -28,7 +30,19 @@ export interface ProcessesSlice {
   sorting: SortState[]
   paused: boolean
   intervalMs: number
-  refresh(): Promise<void>
+  /**
+   * Whether the core pushes changes (processes.watch): null until asked, false when the core
+   * cannot (the view then polls the whole list instead).
+   */
+  pushing: boolean | null
+  /** Fetches the whole list (or adopts `pending`, a processes.list call already made). */
+  refresh(pending?: Promise<ProcessList>): Promise<void>
+  /** Shows a first screen of rows (processes.list firstRows) unless the whole list is here. */
+  showFirstScreen(l: ProcessList): void
+  /** "Refresh now": the core scans at once and pushes the changes (whole list without push). */
+  refreshNow(): Promise<void>
+  /** Tells the core this client's interval and pause; `active` false pauses (view hidden). */
+  watch(active: boolean): Promise<void>
   /** Called by the table once it has committed the current list to the DOM. */
   markApplied(): void
   applyChanges(c: ProcessesChanged): void
@@ -63,15 +77,41 @@ export const createProcessesSlice: SliceCreator<ProcessesSlice> = (api) => (set,
   sorting: [],
   paused: false,
   intervalMs: 3000,
-  async refresh() {
+  pushing: null,
+  async refresh(pending) {
     if (get().loading) return
     set({ loading: true })
     try {
-      const list = await api['processes.list']()
+      const fresh = await (pending ?? api['processes.list']())
+      performance.mark('icebox:list')
+      const list = { ...fresh, rows: shareRows(get().list?.rows ?? [], fresh.rows) }
       set({ list, listError: null, loading: false, listReceivedAt: performance.now() })
       get().onProcessesReplaced(list.rows)
     } catch (err) {
       set({ listError: errorData(err), loading: false })
+    }
+  },
+  showFirstScreen(l) {
+    performance.mark('icebox:first-screen')
+    if (!get().list) set({ list: l })
+  },
+  async refreshNow() {
+    const { list, pushing, intervalMs, paused } = get()
+    if (!list || !pushing) return get().refresh()
+    try {
+      await api['processes.watch']({ intervalMs, paused, scanNow: true })
+    } catch {
+      await get().refresh()
+    }
+  },
+  async watch(active) {
+    if (get().pushing === false) return
+    const { intervalMs, paused } = get()
+    try {
+      await api['processes.watch']({ intervalMs, paused: paused || !active })
+      if (get().pushing !== true) set({ pushing: true })
+    } catch {
+      set({ pushing: false })
     }
   },
   markApplied() {
@@ -81,6 +121,11 @@ export const createProcessesSlice: SliceCreator<ProcessesSlice> = (api) => (set,
   applyChanges(c) {
     const list = get().list
     if (!list) return
+    // Changes to a list this client does not hold (it missed a set): fetch the whole list.
+    if (c.since !== undefined && c.since !== list.takenAt) {
+      void get().refresh()
+      return
+    }
     const removed = new Set(c.removed)
     const up = new Map(c.upserted.map((r) => [r.pid, r]))
     const rows: ProcessRow[] = []
@@ -91,7 +136,10 @@ export const createProcessesSlice: SliceCreator<ProcessesSlice> = (api) => (set,
       up.delete(r.pid)
     }
     rows.push(...up.values())
-    set({ list: { ...list, takenAt: c.takenAt, rows }, listReceivedAt: performance.now() })
+    set({
+      list: { ...list, takenAt: c.takenAt, durationMs: c.durationMs ?? list.durationMs, rows },
+      listReceivedAt: performance.now()
+    })
     get().onProcessesReplaced(rows)
   },
   setSearch: (search) => set({ search }),

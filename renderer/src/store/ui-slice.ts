@@ -24,7 +24,7 @@ export interface UiSlice {
   setConnected(c: boolean): void
 }
 
-export const createUiSlice: SliceCreator<UiSlice> = (api) => (set) => ({
+export const createUiSlice: SliceCreator<UiSlice> = (api) => (set, get) => ({
   view: 'processes',
   menu: null,
   system: null,
@@ -39,5 +39,13 @@ export const createUiSlice: SliceCreator<UiSlice> = (api) => (set) => ({
       set({ systemError: errorData(err) })
     }
   },
-  setConnected: (connected) => set({ connected })
+  setConnected(connected) {
+    const was = get().connected
+    set({ connected })
+    // A new connection has no live list on the core's side: fetch the list and watch again.
+    if (connected && !was) {
+      void get().refresh()
+      if (get().pushing) void get().watch(get().view === 'processes')
+    }
+  }
 })

@@ -4,10 +4,11 @@
  * against `icebox serve`; this exists for the sizes and error paths a real machine cannot give
  * on demand (5 000 processes, a process vanishing at a chosen moment, a failing list).
  */
-import type { ProcessRow } from '../../../electron/common/api-types'
+import type { ProcessList, ProcessRow } from '../../../electron/common/api-types'
 import type { Handlers } from '../../../electron/common/contract'
 import { AppError, type AppErrorData } from '../../../electron/common/errors'
 import type { ProcessInfo, Verdict } from '../../../electron/common/model'
+import { answerList, createLiveLists } from '../../../electron/server/live-list'
 
 const NAMES = [
   'bash',
@@ -127,12 +128,28 @@ export interface FakeBackend {
   setRows(rows: ProcessRow[]): void
   /** Make processes.list fail with this error until cleared. */
   failList(e: AppErrorData | null): void
+  /** Stops the live pushes (processes.watch timers). */
+  stop(): void
 }
 
 /** Handlers over synthetic rows. */
 export function createFakeBackend(rows: ProcessRow[]): FakeBackend {
   let current = rows
   let listError: AppErrorData | null = null
+  // The same live lists as the real handlers, over the synthetic rows.
+  const live = createLiveLists(
+    (): ProcessList => {
+      if (listError) throw new AppError(listError)
+      return {
+        takenAt: new Date().toISOString(),
+        durationMs: 12,
+        selfPid: 1,
+        uid: 1000,
+        rows: current
+      }
+    },
+    { shareMs: 0 }
+  )
   const find = (pid: number): ProcessRow => {
     const r = current.find((x) => x.pid === pid)
     if (!r)
@@ -168,15 +185,10 @@ export function createFakeBackend(rows: ProcessRow[]): FakeBackend {
       privilege: { mode: 'root', summary: 'Running as root.', howTo: null },
       store: { root: '/var/lib/icebox', snapshots: 0, bytes: 0, freeBytes: null }
     }),
-    'processes.list': async () => {
-      if (listError) throw new AppError(listError)
-      return {
-        takenAt: new Date().toISOString(),
-        durationMs: 12,
-        selfPid: 1,
-        uid: 1000,
-        rows: current
-      }
+    'processes.list': async (input, ctx) => answerList(live, input, ctx.connection),
+    'processes.watch': async (options, ctx) => {
+      if (!ctx.connection) throw new AppError({ code: 'UNAVAILABLE', message: 'No connection.' })
+      return { watching: live.watch(ctx.connection, options) }
     },
     'processes.inspect': async ({ pid }) => details(pid),
     'freeze.plan': async ({ pid }) => {
@@ -221,6 +233,7 @@ export function createFakeBackend(rows: ProcessRow[]): FakeBackend {
   return {
     handlers,
     setRows: (r) => (current = r),
-    failList: (e) => (listError = e)
+    failList: (e) => (listError = e),
+    stop: () => live.stop()
   }
 }

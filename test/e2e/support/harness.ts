@@ -25,7 +25,13 @@ export const CHROMIUM_ARGS = [
 
 /** Builds the CLI and the renderer (once per test file). */
 export function buildIcebox(): void {
-  execFileSync('node', ['scripts/build.mjs'], { cwd: REPO, stdio: 'inherit' })
+  // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build: test
+  // the production bundle people get.
+  execFileSync('node', ['scripts/build.mjs'], {
+    cwd: REPO,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' }
+  })
 }
 
 export interface Serve {

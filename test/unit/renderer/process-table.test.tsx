@@ -123,4 +123,36 @@ describe('Processes view against a fake API', () => {
     fireEvent.keyDown(table, { key: 'Home' })
     expect(store.getState().selectedPid).toBe(1)
   })
+
+  it('sorts within each level from the column header and keeps the tree', async () => {
+    const rows = syntheticRows(30)
+    const { store } = makeStore(rows)
+    renderApp(store)
+    await act(() => store.getState().refresh())
+    const pidsShown = (): number[] =>
+      [...screen.getByTestId('process-table').querySelectorAll('[role="row"]')].map((r) =>
+        Number(r.getAttribute('data-pid'))
+      )
+    const rootKids = rows.filter((r) => r.ppid === 1).map((r) => r.pid)
+    fireEvent.click(screen.getByRole('columnheader', { name: /PID/ }))
+    expect(store.getState().sorting).toEqual([{ id: 'pid', desc: true }])
+    await waitFor(() => expect(pidsShown()[0]).toBe(1))
+    const shownKids = pidsShown().filter((p) => rootKids.includes(p))
+    expect(shownKids).toEqual([...rootKids].sort((a, b) => b - a))
+    expect(screen.getByRole('columnheader', { name: /PID/ }).getAttribute('aria-sort')).toBe(
+      'descending'
+    )
+  })
+
+  it('collapses and expands a row from its toggle', async () => {
+    const { store } = makeStore(syntheticRows(30))
+    renderApp(store)
+    await act(() => store.getState().refresh())
+    const table = screen.getByTestId('process-table')
+    const before = table.querySelectorAll('[role="row"]').length
+    fireEvent.click(table.querySelector('[data-pid="1"] .expander')!)
+    await waitFor(() => expect(table.querySelectorAll('[role="row"]').length).toBe(1))
+    fireEvent.click(table.querySelector('[data-pid="1"] .expander')!)
+    await waitFor(() => expect(table.querySelectorAll('[role="row"]').length).toBe(before))
+  })
 })

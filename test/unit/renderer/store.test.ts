@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 
 import { syntheticRows } from '../../e2e/support/fake-handlers'
 import { makeStore } from './helpers'
@@ -67,5 +67,46 @@ describe('store slices over a fake API', () => {
     store.getState().toggleCollapsed('1:200', true)
     await store.getState().refresh()
     expect(store.getState().collapsed).toEqual({ '1:200': true })
+  })
+
+  it('keeps the row objects of unchanged processes across a refresh', async () => {
+    const rows = syntheticRows(20)
+    const { store, backend } = makeStore(rows)
+    await store.getState().refresh()
+    const before = store.getState().list!.rows
+    backend.setRows(rows.map((r) => (r.pid === 4 ? { ...r, rssBytes: r.rssBytes + 1 } : r)))
+    await store.getState().refresh()
+    const after = store.getState().list!.rows
+    expect(after[0]).toBe(before[0])
+    expect(after[3]).not.toBe(before[3])
+    expect(after[3]!.rssBytes).toBe(before[3]!.rssBytes + 1)
+  })
+
+  it('fetches the whole list when a change set is for a list it does not hold', async () => {
+    const rows = syntheticRows(10)
+    const { store, backend } = makeStore(rows)
+    await store.getState().refresh()
+    backend.setRows(rows.slice(0, 8))
+    store
+      .getState()
+      .applyChanges({ takenAt: 'later', since: 'not-mine', upserted: [], removed: [] })
+    await vi.waitFor(() => expect(store.getState().list?.rows).toHaveLength(8))
+  })
+
+  it('receives pushed changes after watching, without fetching the list again', async () => {
+    const rows = syntheticRows(10)
+    const { store, backend } = makeStore(rows)
+    await store.getState().refresh()
+    const refresh = vi.spyOn(store.getState(), 'refresh')
+    store.setState({ intervalMs: 500 })
+    await store.getState().watch(true)
+    expect(store.getState().pushing).toBe(true)
+    backend.setRows([...rows, { ...rows[2]!, pid: 77, ppid: 1, name: 'pushed' }])
+    await vi.waitFor(() => expect(store.getState().list?.rows.map((r) => r.pid)).toContain(77), {
+      timeout: 3000
+    })
+    expect(refresh).not.toHaveBeenCalled()
+    await store.getState().watch(false)
+    backend.stop()
   })
 })

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
 
-import { buildForest, expandedState, filterRows } from '../../../renderer/src/lib/tree'
+import {
+  buildForest,
+  expandedState,
+  filterRows,
+  flattenForest
+} from '../../../renderer/src/lib/tree'
 import { syntheticRows } from '../../e2e/support/fake-handlers'
 
 describe('process tree helpers', () => {
@@ -40,5 +45,34 @@ describe('process tree helpers', () => {
     expect(all[forest[0]!.id]).toBe(true)
     const some = expandedState(forest, { [forest[0]!.id]: true })
     expect(some[forest[0]!.id]).toBeUndefined()
+  })
+
+  it('flattens depth-first, entering only expanded nodes', () => {
+    const forest = buildForest(rows)
+    const all = flattenForest(forest, () => true)
+    expect(all).toHaveLength(rows.length)
+    expect(all[0]!.node.row.pid).toBe(1)
+    // Every row comes after its parent, one level deeper.
+    const at = new Map(all.map((f, i) => [f.node.id, i]))
+    for (const f of all.slice(1)) {
+      const parent = all[at.get(f.parentId!)!]!
+      expect(at.get(f.parentId!)!).toBeLessThan(at.get(f.node.id)!)
+      expect(f.depth).toBe(parent.depth + 1)
+    }
+    const rootOnly = flattenForest(forest, () => false)
+    expect(rootOnly.map((f) => f.node.row.pid)).toEqual([1])
+    expect(rootOnly[0]!.expanded).toBe(false)
+  })
+
+  it('sorts siblings within each level and keeps the tree shape', () => {
+    const forest = buildForest(rows)
+    const byMem = flattenForest(
+      forest,
+      () => true,
+      (a, b) => b.row.rssBytes - a.row.rssBytes
+    )
+    expect(byMem).toHaveLength(rows.length)
+    const kids = byMem.filter((f) => f.parentId === forest[0]!.id).map((f) => f.node.row.rssBytes)
+    expect(kids).toEqual([...kids].sort((a, b) => b - a))
   })
 })

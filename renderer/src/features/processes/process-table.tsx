@@ -1,13 +1,9 @@
 /**
- * The process tree table: TanStack Table v9 (tree via getSubRows, sorting within each level,
- * expansion kept across refreshes by row id) with a virtualized body.
+ * The process tree table: TanStack Table v9 for the column model and sorting state, the rows
+ * from lib/tree's flattening (expansion kept across refreshes by row id, sorting within each
+ * level), and a virtualized body with fixed row heights (nothing is measured).
  */
-import {
-  useTable,
-  type ExpandedState,
-  type SortingState,
-  type Updater
-} from '@tanstack/react-table'
+import { useTable, type SortingState, type Updater } from '@tanstack/react-table'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import {
   useCallback,
@@ -18,17 +14,18 @@ import {
   type ReactNode
 } from 'react'
 
-import { buildForest, expandedState, filterRows, type ProcessNode } from '../../lib/tree'
+import { buildForest, filterRows, flattenForest, type ProcessNode } from '../../lib/tree'
 import { useAppStore } from '../../store/create-store'
-import { GRID_TEMPLATE, processColumns, processFeatures } from './process-columns'
+import { compareFor, GRID_TEMPLATE, processColumns, processFeatures } from './process-columns'
 import { ProcessRowView } from './process-row'
 
 const ROW_HEIGHT = 28
-// Stable references: TanStack recomputes its row models when options change identity.
-const getSubRows = (n: ProcessNode): ProcessNode[] | undefined =>
-  n.children.length ? n.children : undefined
-const getRowId = (n: ProcessNode): string => n.id
+/** Rows rendered beyond each edge of the window: enough for a fast wheel flick per frame. */
+const OVERSCAN = 8
+// Stable references: TanStack recomputes when options change identity.
+const NO_DATA: ProcessNode[] = []
 const selectNothing = (): Record<string, never> => ({})
+const allOpen = (): boolean => true
 
 function resolve<T>(u: Updater<T>, old: T): T {
   return typeof u === 'function' ? (u as (o: T) => T)(old) : u
@@ -37,15 +34,14 @@ function resolve<T>(u: Updater<T>, old: T): T {
 /** Ids of every row that has children (for "collapse all"). */
 export function parentIds(forest: readonly ProcessNode[]): string[] {
   const out: string[] = []
-  const walk = (ns: readonly ProcessNode[]): void => {
-    for (const n of ns) {
-      if (n.children.length) {
-        out.push(n.id)
-        walk(n.children)
-      }
+  const stack = [...forest]
+  while (stack.length > 0) {
+    const n = stack.pop()!
+    if (n.children.length) {
+      out.push(n.id)
+      stack.push(...n.children)
     }
   }
-  walk(forest)
   return out
 }
 
@@ -73,7 +69,8 @@ export function ProcessTable(props: { forest: ProcessNode[]; context: Set<number
   const { forest, context } = props
   const collapsed = useAppStore((s) => s.collapsed)
   const searching = useAppStore((s) => s.search.trim() !== '')
-  const sortingState = useAppStore((s) => s.sorting)
+  const sorting: SortingState = useAppStore((s) => s.sorting)
+  const takenAt = useAppStore((s) => s.list?.takenAt ?? '')
   const setSorting = useAppStore((s) => s.setSorting)
   const toggleCollapsed = useAppStore((s) => s.toggleCollapsed)
   const selectedPid = useAppStore((s) => s.selectedPid)
@@ -81,54 +78,40 @@ export function ProcessTable(props: { forest: ProcessNode[]; context: Set<number
   const openMenu = useAppStore((s) => s.openMenu)
   const openFreeze = useAppStore((s) => s.openFreeze)
 
+  const compare = useMemo(() => compareFor(sorting), [sorting])
   // While searching everything is open, so every match is visible with its parents.
-  const expanded: ExpandedState = useMemo(
-    () => (searching ? true : expandedState(forest, collapsed)),
-    [searching, forest, collapsed]
-  )
-  const sorting: SortingState = sortingState
-
-  const setCollapsedMany = useAppStore((s) => s.setCollapsedMany)
-  const onExpandedChange = useCallback(
-    (u: Updater<ExpandedState>) => {
-      const next = resolve(u, expanded)
-      if (next === true || expanded === true) return
-      // Translate TanStack's expanded map back into our "collapsed" set, in one update.
-      const collapse = Object.keys(expanded).filter((id) => expanded[id] && !next[id])
-      const open = Object.keys(next).filter((id) => next[id] && !expanded[id])
-      setCollapsedMany(collapse, open)
-    },
-    [expanded, setCollapsedMany]
+  const rows = useMemo(
+    () => flattenForest(forest, searching ? allOpen : (id) => !collapsed[id], compare),
+    [forest, searching, collapsed, compare]
   )
 
   const onSortingChange = useCallback(
     (u: Updater<SortingState>) => setSorting(resolve(u, sorting)),
     [setSorting, sorting]
   )
-  const state = useMemo(() => ({ expanded, sorting }), [expanded, sorting])
+  const state = useMemo(() => ({ sorting }), [sorting])
   const table = useTable(
     {
       features: processFeatures,
       columns: processColumns,
-      data: forest,
-      getSubRows,
-      getRowId,
+      data: NO_DATA,
       state,
-      onExpandedChange,
       onSortingChange,
-      autoResetExpanded: false,
+      manualSorting: true,
       enableSortingRemoval: true
     },
     selectNothing
   )
 
-  const rows = table.getRowModel().rows
   const scrollRef = useRef<HTMLDivElement>(null)
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12
+    overscan: OVERSCAN,
+    // Rows render in React's next task rather than synchronously inside each scroll event, so
+    // several scroll events can share one render; the overscan covers the gap.
+    useFlushSync: false
   })
 
   const markApplied = useAppStore((s) => s.markApplied)
@@ -142,17 +125,29 @@ export function ProcessTable(props: { forest: ProcessNode[]; context: Set<number
     [select, openMenu]
   )
   const onOpen = useCallback((pid: number) => void openFreeze(pid), [openFreeze])
-  const selectedIndex = rows.findIndex((r) => r.original.row.pid === selectedPid)
+  // Searching shows everything expanded; collapsing then would be undone by the search.
+  const onToggle = useCallback(
+    (id: string, collapse: boolean) => {
+      if (!searching) toggleCollapsed(id, collapse)
+    },
+    [searching, toggleCollapsed]
+  )
+  const selectedIndex = useMemo(
+    () => rows.findIndex((r) => r.node.row.pid === selectedPid),
+    [rows, selectedPid]
+  )
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
     if (rows.length === 0) return
     const move = (i: number): void => {
-      const r = rows[Math.max(0, Math.min(rows.length - 1, i))]
+      const at = Math.max(0, Math.min(rows.length - 1, i))
+      const r = rows[at]
       if (!r) return
-      select(r.original.row.pid)
-      virtualizer.scrollToIndex(Math.max(0, Math.min(rows.length - 1, i)))
+      select(r.node.row.pid)
+      virtualizer.scrollToIndex(at)
     }
     const cur = rows[selectedIndex]
+    const canExpand = (cur?.node.children.length ?? 0) > 0
     switch (e.key) {
       case 'ArrowDown':
         move(selectedIndex + 1)
@@ -173,18 +168,18 @@ export function ProcessTable(props: { forest: ProcessNode[]; context: Set<number
         move(selectedIndex - 20)
         break
       case 'ArrowRight':
-        if (cur?.getCanExpand() && !cur.getIsExpanded()) toggleCollapsed(cur.id, false)
-        else if (cur?.getCanExpand()) move(selectedIndex + 1)
+        if (cur && canExpand && !cur.expanded) onToggle(cur.node.id, false)
+        else if (canExpand) move(selectedIndex + 1)
         break
       case 'ArrowLeft':
-        if (cur?.getCanExpand() && cur.getIsExpanded()) toggleCollapsed(cur.id, true)
+        if (cur && canExpand && cur.expanded) onToggle(cur.node.id, true)
         else if (cur?.parentId) {
-          const pi = rows.findIndex((r) => r.id === cur.parentId)
+          const pi = rows.findIndex((r) => r.node.id === cur.parentId)
           if (pi >= 0) move(pi)
         }
         break
       case 'Enter':
-        if (cur && cur.original.row.verdict !== 'blocked') void openFreeze(cur.original.row.pid)
+        if (cur && cur.node.row.verdict !== 'blocked') void openFreeze(cur.node.row.pid)
         break
       default:
         return
@@ -224,22 +219,27 @@ export function ProcessTable(props: { forest: ProcessNode[]; context: Set<number
         {rows.length === 0 && <div className="empty">No processes match.</div>}
         <div style={{ height: `${virtualizer.getTotalSize()}px`, position: 'relative' }}>
           {virtualizer.getVirtualItems().map((v) => {
-            const row = rows[v.index]
-            if (!row) return null
-            const pid = row.original.row.pid
+            const flat = rows[v.index]
+            if (!flat) return null
+            const { node } = flat
+            const pid = node.row.pid
             return (
               <ProcessRowView
-                key={row.id}
-                row={row}
-                table={table}
+                key={node.id}
+                id={node.id}
+                row={node.row}
+                depth={flat.depth}
+                canExpand={node.children.length > 0}
+                expanded={flat.expanded}
                 start={v.start}
                 height={ROW_HEIGHT}
                 selected={pid === selectedPid}
                 context={context.has(pid)}
-                expanded={row.getIsExpanded()}
+                takenAt={takenAt}
                 onSelect={select}
                 onMenu={onMenu}
                 onOpen={onOpen}
+                onToggle={onToggle}
               />
             )
           })}

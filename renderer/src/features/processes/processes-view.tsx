@@ -17,13 +17,21 @@ export function ProcessesView(): ReactNode {
   const paused = useAppStore((s) => s.paused)
   const intervalMs = useAppStore((s) => s.intervalMs)
   const refresh = useAppStore((s) => s.refresh)
+  const watch = useAppStore((s) => s.watch)
+  const pushing = useAppStore((s) => s.pushing)
   const allParentIds = useCallback(() => parentIds(forest), [forest])
 
+  // Live refresh: the core pushes changes at this interval while the view is shown.
   useEffect(() => {
-    if (paused) return
+    void watch(true)
+    return () => void watch(false)
+  }, [paused, intervalMs, watch])
+  // A core that cannot push: fetch the whole list at the interval instead.
+  useEffect(() => {
+    if (paused || pushing !== false) return
     const t = setInterval(() => void refresh(), intervalMs)
     return () => clearInterval(t)
-  }, [paused, intervalMs, refresh])
+  }, [paused, pushing, intervalMs, refresh])
 
   return (
     <div className="processes-view">
