@@ -212,6 +212,8 @@ export interface JobFinished {
   snapshotId: string | null
   /** Restore: the pid of the restored tree's root. */
   rootPid: number | null
+  /** Restore of a terminal program: the command that reaches its tmux session; else null. */
+  terminal: string | null
   sizeBytes: number | null
   /** Freeze: how long the processes were frozen, in ms, when criu said. */
   frozenMs: number | null

@@ -316,7 +316,12 @@ export function createCoreDeps(opts: CoreDepsOptions = {}): CoreDeps {
             hooks.onProgress({ phase: p.phase, message: p.message, bytesWritten: p.bytesWritten }),
           signal: hooks.signal
         })
-        return { snapshotId: id, rootPid: r.rootPid, log: null }
+        return {
+          snapshotId: id,
+          rootPid: r.rootPid,
+          terminal: r.terminal?.attach ?? null,
+          log: null
+        }
       } catch (err) {
         throw withLog(err, logOf(err) ?? tail(join(s.dir(id), 'restore.log')))
       }

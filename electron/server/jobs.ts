@@ -19,6 +19,7 @@ export interface ProgressUpdate {
 export interface JobOutcome {
   snapshotId?: string | null
   rootPid?: number | null
+  terminal?: string | null
   sizeBytes?: number | null
   frozenMs?: number | null
   log?: string | null
@@ -73,6 +74,7 @@ export function createJobRunner(emit: EmitEvent): JobRunner {
             ok: true,
             snapshotId: o.snapshotId ?? null,
             rootPid: o.rootPid ?? null,
+            terminal: o.terminal ?? null,
             sizeBytes: o.sizeBytes ?? null,
             frozenMs: o.frozenMs ?? null,
             error: null,
@@ -87,6 +89,7 @@ export function createJobRunner(emit: EmitEvent): JobRunner {
             ok: false,
             snapshotId: null,
             rootPid: null,
+            terminal: null,
             sizeBytes: null,
             frozenMs: null,
             error,

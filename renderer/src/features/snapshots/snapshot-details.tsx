@@ -180,7 +180,10 @@ export function SnapshotDetailsPane(): ReactNode {
         <div className="progress" data-testid="restore-progress" role="status">
           {job.finished
             ? job.finished.ok
-              ? `Restored: running again as pid ${job.finished.rootPid ?? '?'}.`
+              ? `Restored: running again as pid ${job.finished.rootPid ?? '?'}.` +
+                (job.finished.terminal
+                  ? ` It runs in a terminal of its own: ${job.finished.terminal}`
+                  : '')
               : null
             : (job.progress.at(-1)?.message ?? 'Restoring…')}
           {job.finished && !job.finished.ok && job.finished.error && (
