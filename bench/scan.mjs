@@ -36,7 +36,7 @@ if (sizes.some((n) => !Number.isInteger(n) || n < 0) || !(runs > 0)) {
 // Build the CLI (split per command, as scripts/build.mjs ships it) and the holder program from
 // the current sources.
 const { build } = await import('esbuild')
-const { buildCli } = await import('../scripts/cli-bundle.mjs')
+const { buildCli, NODE_FLAGS } = await import('../scripts/cli-bundle.mjs')
 await buildCli(root, join(out, 'cli'))
 const cli = join(out, 'cli', 'cli.mjs')
 // The scanner alone as a whole command (node start-up + scan() + JSON to stdout), to tell the
@@ -62,7 +62,12 @@ execFileSync('cc', ['-O1', '-Wall', '-o', holder, join(root, 'test/workloads/pro
 
 const hasTime = existsSync('/usr/bin/time')
 const commands = [
-  { name: 'icebox ps --json', argv: [process.execPath, cli, 'ps', '--json'], rss: true },
+  // As `icebox` runs it: with the node flags of bin/icebox.mjs's shebang.
+  {
+    name: 'icebox ps --json',
+    argv: [process.execPath, ...NODE_FLAGS, cli, 'ps', '--json'],
+    rss: true
+  },
   { name: 'scan only', argv: [process.execPath, scanOnly], rss: true },
   { name: 'lsof -n -P', argv: ['lsof', '-n', '-P'], rss: true },
   { name: 'ps -eo pid,ppid,lstart,cmd', argv: ['ps', '-eo', 'pid,ppid,lstart,cmd'], rss: false }

@@ -1,3 +1,4 @@
 /** Types of scripts/cli-bundle.mjs for the tests that build the CLI as it ships. */
 export declare const ESM_REQUIRE_BANNER: string
+export declare const NODE_FLAGS: readonly string[]
 export declare function buildCli(root: string, outdir: string): Promise<void>

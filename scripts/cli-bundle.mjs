@@ -6,6 +6,12 @@ import { build } from 'esbuild'
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 
+/**
+ * Flags of the `node` that runs the CLI: bin/icebox.mjs's shebang and the deb's /usr/bin/icebox
+ * wrapper carry them (a unit test checks), and bench/scan runs the CLI with them.
+ */
+export const NODE_FLAGS = ['--max-semi-space-size=4']
+
 /** The ESM bundles need `require` for the CommonJS dependencies they inline. */
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __icCreateRequire } from 'node:module'; const require = __icCreateRequire(import.meta.url);"
