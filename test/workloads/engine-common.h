@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-static void engine_ready_and_detach(void) {
+static inline void engine_ready_and_detach(void) {
   setsid();
   printf("ready %d\n", getpid());
   fflush(stdout);
@@ -15,5 +15,14 @@ static void engine_ready_and_detach(void) {
   dup2(null, 1);
   dup2(null, 2);
   if (null > 2) close(null);
+}
+
+/* The counter workloads' line n: "n x_n" with x a xorshift64 PRNG whose state lives only in
+ * memory (the tests recompute the sequence: helpers.ts expectedLines). */
+static inline int engine_counter_line(char *line, size_t size, unsigned long n, unsigned long long *x) {
+  *x ^= *x << 13;
+  *x ^= *x >> 7;
+  *x ^= *x << 17;
+  return snprintf(line, size, "%lu %llu\n", n, *x);
 }
 #endif

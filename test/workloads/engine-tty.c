@@ -1,9 +1,7 @@
 /* A terminal program: started by the test under `script` (a pty as its controlling terminal and
  * stdio), it writes "N VALUE" every 100 ms both to the file argv[1] and to its terminal.
  * Frozen, it needs --shell-job and a terminal to come back to (engine/terminal.ts). */
-#include <fcntl.h>
-#include <stdio.h>
-#include <unistd.h>
+#include "engine-common.h"
 
 int main(int argc, char **argv) {
   if (argc < 2) return 2;
@@ -12,11 +10,8 @@ int main(int argc, char **argv) {
   if (!isatty(1)) return 3;
   unsigned long long x = 88172645463325252ULL;
   for (unsigned long n = 0;; n++) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
     char line[64];
-    int len = snprintf(line, sizeof line, "%lu %llu\n", n, x);
+    int len = engine_counter_line(line, sizeof line, n, &x);
     if (write(fd, line, len) != len) return 1;
     if (write(1, line, len) != len) return 1;
     usleep(100 * 1000);
