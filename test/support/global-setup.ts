@@ -11,11 +11,16 @@ export const WORKLOAD_BIN = join(WORKLOAD_SRC, 'bin')
 
 export function buildWorkloads(): void {
   mkdirSync(WORKLOAD_BIN, { recursive: true })
-  for (const file of readdirSync(WORKLOAD_SRC)) {
+  const files = readdirSync(WORKLOAD_SRC)
+  // A changed shared header rebuilds every workload.
+  const headers = files.filter((f) => f.endsWith('.h'))
+  const newestHeader = Math.max(0, ...headers.map((h) => statSync(join(WORKLOAD_SRC, h)).mtimeMs))
+  for (const file of files) {
     if (!file.endsWith('.c')) continue
     const src = join(WORKLOAD_SRC, file)
     const out = join(WORKLOAD_BIN, file.slice(0, -2))
-    if (existsSync(out) && statSync(out).mtimeMs >= statSync(src).mtimeMs) continue
+    const newest = Math.max(statSync(src).mtimeMs, newestHeader)
+    if (existsSync(out) && statSync(out).mtimeMs >= newest) continue
     execFileSync('cc', ['-O1', '-Wall', '-o', out, src, '-lpthread'], { stdio: 'inherit' })
   }
 }
