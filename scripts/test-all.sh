@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian/Ubuntu machine and runs every test tier: unit, integration (real /proc,
 # real criu, real pkexec/polkitd/dbus) and e2e (Chromium against `icebox serve`).
-# Needs root for the system packages and for CRIU (CI runs as root).
+# Needs root for the system packages and for CRIU.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# One command for everyone: a user runs it as is and it asks for root through sudo; CI (root, no
+# sudo installed) runs it directly.
+if [ "$(id -u)" -ne 0 ]; then exec sudo "$0" "$@"; fi
 
 step() { printf '\n=== %s ===\n' "$*"; }
 
