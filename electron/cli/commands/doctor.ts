@@ -11,7 +11,8 @@ import { toErrorData, type AppErrorData } from '../../common/errors'
 import { FEATURES, findInPath, probeCriu, type CriuProbe } from '../../core/criu/probe'
 import { helperStatus, type HelperStatus } from '../../core/privilege/install'
 import { choosePrivilegePath } from '../../core/privilege/path'
-import { formatBytes, storeFrom } from './snapshots'
+import { formatBytes } from '../../common/bytes'
+import { storeFrom } from './snapshots'
 
 export interface DoctorReport {
   criu: CriuProbe | null

@@ -4,24 +4,13 @@
  */
 import type { Command } from 'commander'
 
+import { formatBytes } from '../../common/bytes'
 import type { FailureRecord, Manifest } from '../../common/snapshot'
 import { openStore, type SnapshotStore } from '../../core/snapshots/store'
 
 /** The store named by --store, else ICEBOX_STORE, else the system store of this user. */
 export function storeFrom(opts: { store?: string }): SnapshotStore {
   return openStore(opts.store)
-}
-
-/** 1536 → "1.5 KiB". */
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
-  let v = n
-  let i = 0
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024
-    i++
-  }
-  return i === 0 ? `${v} B` : `${v.toFixed(1)} ${units[i]}`
 }
 
 /** Strips control characters from untrusted text before it reaches a terminal. */

@@ -24,18 +24,6 @@ export function outsidePeers(peers: PeerRef[], treePids: ReadonlySet<number>): P
   return peers.filter((p) => !treePids.has(p.pid))
 }
 
-/** Number of bytes in a form people read, "4.0 MiB". */
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
-  let v = n
-  let i = 0
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024
-    i++
-  }
-  return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`
-}
-
 /**
  * The filesystem or abstract name of a unix socket's other end. The scanner gives the peer's
  * name in `remote` when `ss` printed it; a client socket usually shows only "*", so the name is

@@ -1,5 +1,6 @@
 import type { Finding } from '../../../common/model'
-import { formatBytes, procLabel } from '../describe'
+import { formatBytes } from '../../../common/bytes'
+import { procLabel } from '../describe'
 import { perProcess, type Rule } from '../rule'
 
 /** CRIU's default --ghost-limit: larger deleted files make the dump fail (D10). */
