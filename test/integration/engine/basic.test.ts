@@ -13,42 +13,27 @@ import {
 } from 'node:fs'
 import { join } from 'node:path'
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
 import { AppError } from '../../../electron/common/errors'
 import { freeze } from '../../../electron/core/engine/freeze'
 import { restore } from '../../../electron/core/engine/restore'
-import type { SnapshotStore } from '../../../electron/core/snapshots/store'
 import { startWorkload, waitForPidGone, type Workload } from '../../support/workloads'
 import {
   expectedLines,
-  killAll,
   readText,
   sleep,
   stateOf,
-  tmpStore,
+  useEngineFixture,
   waitDetached,
   waitUntil
 } from './helpers'
 
-let store: SnapshotStore
-let root: string
-let cleanup: () => void
-const workloads: Workload[] = []
-const restored: number[] = []
-
-beforeEach(() => {
-  ;({ store, root, cleanup } = tmpStore())
-})
-afterEach(async () => {
-  killAll(restored.splice(0))
-  for (const w of workloads.splice(0)) await w.stop()
-  cleanup()
-})
+const fx = useEngineFixture()
 
 async function launch(name: string, args: string[]): Promise<Workload> {
   const w = await startWorkload(name, args)
-  workloads.push(w)
+  fx.workloads.push(w)
   await waitDetached(w.pid)
   return w
 }
@@ -59,25 +44,25 @@ function fdPos(pid: number, fd: number): number {
 
 describe('engine: freeze and restore', () => {
   it('continues an in-memory sequence exactly, with the same pid and file offset', async () => {
-    const file = join(root, 'counter.txt')
+    const file = join(fx.root, 'counter.txt')
     const w = await launch('engine-counter', [file])
     await sleep(400)
-    const m = await freeze({ pid: w.pid, choices: {}, store, name: 'counter' })
+    const m = await freeze({ pid: w.pid, choices: {}, store: fx.store, name: 'counter' })
     expect(m.name).toBe('counter')
     expect(m.source.pid).toBe(w.pid)
     expect(m.flags.argv).toContain('--no-default-config')
     expect(m.sizes.pages).toBeGreaterThan(0)
     expect(m.stats?.pagesWritten).toBeGreaterThan(0)
     expect(m.preflight.files.map((f) => f.path)).toContain(file)
-    expect(store.list().map((s) => s.id)).toEqual([m.id])
-    expect(statSync(store.dir(m.id)).mode & 0o777).toBe(0o700)
-    expect(readdirSync(store.root).filter((n) => n.startsWith('.tmp-'))).toEqual([])
+    expect(fx.store.list().map((s) => s.id)).toEqual([m.id])
+    expect(statSync(fx.store.dir(m.id)).mode & 0o777).toBe(0o700)
+    expect(readdirSync(fx.store.root).filter((n) => n.startsWith('.tmp-'))).toEqual([])
     await w.stop()
     await waitForPidGone(w.pid)
     const frozenLines = readText(file).trim().split('\n').length
 
-    const r = await restore(m.id, { store })
-    restored.push(r.rootPid)
+    const r = await restore(m.id, { store: fx.store })
+    fx.restored.push(r.rootPid)
     expect(r.rootPid).toBe(w.pid)
     expect(r.manifest.restores).toMatchObject([{ ok: true, rootPid: w.pid }])
     await waitUntil(() => readText(file).trim().split('\n').length >= frozenLines + 5, 'new lines')
@@ -90,21 +75,21 @@ describe('engine: freeze and restore', () => {
   })
 
   it('restores a parent and two children with data in flight in their pipes', async () => {
-    const trigger = join(root, 'go')
-    const out = join(root, 'out.txt')
+    const trigger = join(fx.root, 'go')
+    const out = join(fx.root, 'out.txt')
     const w = await launch('engine-tree', [trigger, out])
     await waitUntil(
       () => readdirSync(`/proc/${w.pid}/task`).length && childrenOf(w.pid).length === 2,
       'children'
     )
     const kids = childrenOf(w.pid)
-    const m = await freeze({ pid: w.pid, choices: {}, store })
+    const m = await freeze({ pid: w.pid, choices: {}, store: fx.store })
     expect(m.preflight.pids.sort()).toEqual([w.pid, ...kids].sort())
     await w.stop()
     for (const pid of [w.pid, ...kids]) await waitForPidGone(pid)
 
-    const r = await restore(m.id, { store })
-    restored.push(r.rootPid, ...kids)
+    const r = await restore(m.id, { store: fx.store })
+    fx.restored.push(r.rootPid, ...kids)
     for (const pid of [w.pid, ...kids]) expect(stateOf(pid)).toMatch(/[SR]/)
     writeFileSync(trigger, '')
     await waitUntil(() => readText(out).includes('parent done'), 'parent done')
@@ -114,9 +99,9 @@ describe('engine: freeze and restore', () => {
   })
 
   it('--keep-running: the process goes on, and the snapshot restores after it is gone', async () => {
-    const status = join(root, 'status')
+    const status = join(fx.root, 'status')
     const w = await launch('engine-mem', ['1', status])
-    const m = await freeze({ pid: w.pid, choices: { keepRunning: true }, store })
+    const m = await freeze({ pid: w.pid, choices: { keepRunning: true }, store: fx.store })
     expect(m.keptRunning).toBe(true)
     expect(m.flags.argv).toContain('--leave-running')
     expect(m.warnings.join(' ')).toMatch(/diverge/)
@@ -126,8 +111,8 @@ describe('engine: freeze and restore', () => {
     await w.stop()
     await waitForPidGone(w.pid)
 
-    const r = await restore(m.id, { store })
-    restored.push(r.rootPid)
+    const r = await restore(m.id, { store: fx.store })
+    fx.restored.push(r.rootPid)
     writeFileSync(status, '')
     process.kill(r.rootPid, 'SIGUSR1')
     // The restored process has the state of the snapshot: its first check again.
@@ -135,12 +120,12 @@ describe('engine: freeze and restore', () => {
   })
 
   it('file locks: refused without --file-locks, frozen with it, held again after restore', async () => {
-    const file = join(root, 'locked')
+    const file = join(fx.root, 'locked')
     const w = await launch('engine-lock', [file])
     const flockFree = (): boolean => spawnSync('flock', ['-n', file, 'true']).status === 0
     expect(flockFree()).toBe(false)
 
-    const err = await freeze({ pid: w.pid, choices: { fileLocks: false }, store }).catch(
+    const err = await freeze({ pid: w.pid, choices: { fileLocks: false }, store: fx.store }).catch(
       (e: unknown) => e
     )
     expect(err).toBeInstanceOf(AppError)
@@ -148,17 +133,19 @@ describe('engine: freeze and restore', () => {
     expect((err as AppError).remedy).toMatch(/--file-locks/)
     expect((err as AppError).remedy).toMatch(/still running/)
     expect(stateOf(w.pid)).toMatch(/[SR]/)
-    expect(store.list()).toEqual([])
-    expect(store.listFailed()).toHaveLength(1)
-    expect(existsSync(join(store.failedDir(store.listFailed()[0]!.id), 'dump.log'))).toBe(true)
+    expect(fx.store.list()).toEqual([])
+    expect(fx.store.listFailed()).toHaveLength(1)
+    expect(existsSync(join(fx.store.failedDir(fx.store.listFailed()[0]!.id), 'dump.log'))).toBe(
+      true
+    )
 
-    const m = await freeze({ pid: w.pid, choices: {}, store })
+    const m = await freeze({ pid: w.pid, choices: {}, store: fx.store })
     expect(m.flags.fileLocks).toBe(true)
     await w.stop()
     await waitForPidGone(w.pid)
     expect(flockFree()).toBe(true)
-    const r = await restore(m.id, { store })
-    restored.push(r.rootPid)
+    const r = await restore(m.id, { store: fx.store })
+    fx.restored.push(r.rootPid)
     expect(flockFree()).toBe(false)
   })
 })

@@ -6,7 +6,10 @@ import { mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
+import { afterEach, beforeEach } from 'vitest'
+
 import { openStore, type SnapshotStore } from '../../../electron/core/snapshots/store'
+import type { Workload } from '../../support/workloads'
 
 export function tmpStore(): { store: SnapshotStore; root: string; cleanup: () => void } {
   const root = mkdtempSync(join(tmpdir(), 'icebox-engine-'))
@@ -86,4 +89,41 @@ export function expectedLines(count: number): string[] {
     out.push(`${n} ${x}`)
   }
   return out
+}
+
+/** What an engine test works with; store and root are new for each test. */
+export interface EngineFixture {
+  readonly store: SnapshotStore
+  readonly root: string
+  /** Workloads to stop after the test. */
+  workloads: Workload[]
+  /** Restored pids to kill after the test (they are not children of the test). */
+  restored: number[]
+}
+
+/** Registers the per-test store and the clean-up of workloads and restored processes. */
+export function useEngineFixture(): EngineFixture {
+  let current: ReturnType<typeof tmpStore> | null = null
+  const fx: EngineFixture = {
+    get store() {
+      if (!current) throw new Error('the engine fixture is used outside a test')
+      return current.store
+    },
+    get root() {
+      if (!current) throw new Error('the engine fixture is used outside a test')
+      return current.root
+    },
+    workloads: [],
+    restored: []
+  }
+  beforeEach(() => {
+    current = tmpStore()
+  })
+  afterEach(async () => {
+    killAll(fx.restored.splice(0))
+    for (const w of fx.workloads.splice(0)) await w.stop()
+    current?.cleanup()
+    current = null
+  })
+  return fx
 }

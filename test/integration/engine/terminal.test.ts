@@ -7,37 +7,25 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs'
 import { join } from 'node:path'
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 
 import { AppError } from '../../../electron/common/errors'
 import { freeze } from '../../../electron/core/engine/freeze'
 import { restore } from '../../../electron/core/engine/restore'
 import { TMUX_SOCKET } from '../../../electron/core/engine/terminal'
-import type { SnapshotStore } from '../../../electron/core/snapshots/store'
-import { start, waitForPidGone, workloadPath, type Workload } from '../../support/workloads'
-import { expectedLines, killAll, readText, stateOf, tmpStore, waitUntil } from './helpers'
+import { start, waitForPidGone, workloadPath } from '../../support/workloads'
+import { expectedLines, readText, stateOf, useEngineFixture, waitUntil } from './helpers'
 
-let store: SnapshotStore
-let root: string
-let cleanup: () => void
-const workloads: Workload[] = []
-const restored: number[] = []
-
-beforeEach(() => {
-  ;({ store, root, cleanup } = tmpStore())
-})
-afterEach(async () => {
-  killAll(restored.splice(0))
-  for (const w of workloads.splice(0)) await w.stop()
+const fx = useEngineFixture()
+afterEach(() => {
   spawnSync('tmux', ['-L', TMUX_SOCKET, 'kill-server'])
-  cleanup()
 })
 
 /** engine-tty under `script`: a pty is its controlling terminal and its stdout. */
 async function startTerminalProgram(file: string): Promise<number> {
   const cmd = `exec ${workloadPath('engine-tty')} ${file}`
   const w = await start('script', ['-qfec', cmd, '/dev/null'], { ready: /^0 \d+/ })
-  workloads.push(w)
+  fx.workloads.push(w)
   return waitUntil(() => descendantNamed(w.pid, 'engine-tty'), 'engine-tty under script')
 }
 
@@ -69,19 +57,19 @@ const lineCount = (file: string): number => readText(file).trim().split('\n').le
 
 describe('engine: a program attached to a terminal', () => {
   it('comes back inside a tmux session of its own and goes on writing to its terminal', async () => {
-    const file = join(root, 'counter.txt')
+    const file = join(fx.root, 'counter.txt')
     const pid = await startTerminalProgram(file)
     expect(readlinkSync(`/proc/${pid}/fd/1`)).toMatch(/^\/dev\/pts\/\d+$/)
     await waitUntil(() => lineCount(file) >= 3, 'a few lines')
 
-    const m = await freeze({ pid, choices: {}, store })
+    const m = await freeze({ pid, choices: {}, store: fx.store })
     expect(m.flags.shellJob).toBe(true)
     expect(m.findings.map((f) => f.id)).toContain('tty')
     await waitForPidGone(pid)
     const frozenLines = lineCount(file)
 
-    const r = await restore(m.id, { store })
-    restored.push(r.rootPid)
+    const r = await restore(m.id, { store: fx.store })
+    fx.restored.push(r.rootPid)
     expect(r.rootPid).toBe(pid)
     expect(r.terminal).toEqual({
       session: `icebox-${m.id}`,
@@ -114,12 +102,12 @@ describe('engine: a program attached to a terminal', () => {
   })
 
   it('without tmux, says so before CRIU runs and starts nothing', async () => {
-    const file = join(root, 'counter.txt')
+    const file = join(fx.root, 'counter.txt')
     const pid = await startTerminalProgram(file)
-    const m = await freeze({ pid, choices: {}, store })
+    const m = await freeze({ pid, choices: {}, store: fx.store })
     await waitForPidGone(pid)
 
-    const err = await restore(m.id, { store, tmuxPath: null }).catch((e: unknown) => e)
+    const err = await restore(m.id, { store: fx.store, tmuxPath: null }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(AppError)
     expect((err as AppError).code).toBe('NEEDS_TERMINAL')
     expect((err as AppError).message).toMatch(
@@ -127,6 +115,6 @@ describe('engine: a program attached to a terminal', () => {
     )
     expect((err as AppError).remedy).toMatch(/apt install tmux/)
     expect(stateOf(pid)).toBeNull()
-    expect(store.get(m.id).restores).toEqual([])
+    expect(fx.store.get(m.id).restores).toEqual([])
   })
 })
