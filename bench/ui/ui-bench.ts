@@ -13,6 +13,7 @@ import { createDispatcher } from '../../electron/common/dispatch'
 import { startServer } from '../../electron/server/serve'
 import type { ProcessRow } from '../../electron/common/api-types'
 import { createFakeBackend, syntheticRows } from '../../test/e2e/support/fake-handlers'
+import { CHROMIUM_ARGS } from '../../test/e2e/support/harness'
 import { profiled, summariseTrace } from './profile'
 
 const arg = (name: string): string | undefined => {
@@ -32,15 +33,8 @@ const server = await startServer({
 })
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync'
-  ]
+  // The same Chromium as the e2e tests.
+  args: CHROMIUM_ARGS
 })
 try {
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } })
