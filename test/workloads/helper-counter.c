@@ -7,12 +7,13 @@
  * Prints "ready PID", then becomes a session leader with stdio on /dev/null (so CRIU needs no
  * --shell-job and no external pipe is cut).
  */
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "engine-common.h"
 
 static void *idle(void *arg) {
   (void)arg;
@@ -27,13 +28,7 @@ int main(int argc, char **argv) {
     pthread_t t;
     pthread_create(&t, NULL, idle, NULL);
   }
-  setsid();
-  printf("ready %d\n", getpid());
-  fflush(stdout);
-  int null = open("/dev/null", O_RDWR);
-  dup2(null, 0);
-  dup2(null, 1);
-  dup2(null, 2);
+  engine_ready_and_detach();
   for (int fd = 3; fd < 1024; fd++) close(fd);
   volatile unsigned long counter = 0;
   char buf[32];
