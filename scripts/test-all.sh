@@ -6,7 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # One command for everyone: a user runs it as is and it asks for root through sudo; CI (root, no
 # sudo installed) runs it directly.
-if [ "$(id -u)" -ne 0 ]; then exec sudo "$0" "$@"; fi
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null; then exec sudo "$0" "$@"; fi
+  echo "test-all.sh: needs root (system packages, CRIU) and sudo is not installed; run it as root." >&2
+  exit 1
+fi
 
 step() { printf '\n=== %s ===\n' "$*"; }
 
