@@ -51,7 +51,7 @@ export function runCheck(
 ): Analysis {
   if (!result && !existsSync(`/proc/${pid}`)) throw noSuchProcess(pid)
   // A one-off command: the worker thread pays for itself on a busy machine (parallel.ts).
-  const snapshot = result ?? scan({ parallel: true })
+  const snapshot = result ?? scan({ parallel: true, fileDetails: false })
   let analysis: Analysis
   try {
     analysis = analyze(snapshot, pid, ctx)

@@ -257,7 +257,7 @@ const PIECE = 64 * 1024
 export function writePs(
   opts: PsOptions,
   write: (piece: string) => void,
-  result: ScanResult = scan({ parallel: true })
+  result: ScanResult = scan({ parallel: true, fileDetails: false })
 ): void {
   if (opts.mine && opts.user !== undefined) {
     throw new AppError({

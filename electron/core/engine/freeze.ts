@@ -70,7 +70,7 @@ export async function prepareFreeze(req: Omit<FreezeRequest, 'store'>): Promise<
   // Handled below; this only keeps an early throw from leaving an unhandled rejection.
   versionPending.catch(() => undefined)
   // Two threads share the /proc reads on a busy machine (scan.ts: only from 400 processes up).
-  const result = scan({ parallel: true })
+  const result = scan({ parallel: true, fileDetails: false })
   const version = await versionPending
   const analysis = analyze(result, req.pid, currentContext())
   const byPid = new Map(result.processes.map((p) => [p.pid, p]))

@@ -11,3 +11,10 @@ export function devMinor(dev: number): number {
   const high = Math.floor(dev / 2 ** 32)
   return (dev & 0xff) | (((dev >>> 12) & 0xfffff00) >>> 0) | ((high & 0xfff) << 20)
 }
+
+/** A glibc dev_t from major and minor (the inverse of devMajor/devMinor). */
+export function makeDev(major: number, minor: number): number {
+  const low = ((major & 0xfff) << 8) | (minor & 0xff) | ((minor & 0xfff00) << 12)
+  const high = (major & 0xfffff000) | ((minor >>> 20) & 0xfff)
+  return (low >>> 0) + high * 2 ** 32
+}

@@ -2,12 +2,13 @@
  * Classifies the open fds of one process from its raw read (raw.ts): the link text decides most
  * kinds; the raw reader spent extra syscalls only where they answer something: lstat for a
  * pipe's end, stat for paths (file, directory, device or FIFO; size; dev:inode for locks) and
- * fdinfo for regular files and FIFOs (flags, position, lock lines). lsof reads fdinfo for every
- * fd; we do not. No I/O here.
+ * fdinfo for regular files and FIFOs (flags, position, lock lines); a scan without file details
+ * reads fdinfo and pipe ends only where findings need them (RawWhat). lsof reads fdinfo for every
+ * fd; we do not. No I/O here but fillPipeEnds.
  */
 import type { FdEntry, FileLock, PipeFd, SocketFd } from '../../common/model'
 import { devMajor, devMinor } from './dev'
-import { failureOf, fromRaw, IoFailure } from './io'
+import { failureOf, fromRaw, IoFailure, lstatPath } from './io'
 import { parseFdinfo, pipeEndFromFlags, pipeEndFromLinkMode } from './parse-fdinfo'
 import { classifyFdLink } from './parse-fd-link'
 import type { RawFdStat, RawProcess, RawText } from './raw'
@@ -202,4 +203,21 @@ function pathFd(
 function pidfdTarget(info: RawText | null | undefined): number | null {
   if (typeof info !== 'string') return null
   return parseFdinfo(info).pid
+}
+
+/**
+ * Reads the end (lstat of the fd link) of each pipe shared with another process, for a scan
+ * without file details: a pipe held by one process only needs none.
+ */
+export function fillPipeEnds(
+  procs: ReadonlyArray<{ info: { pid: number }; fdScan: FdScan }>,
+  procRoot: string
+): void {
+  for (const { info, fdScan } of procs) {
+    for (const p of fdScan.pipes) {
+      if (p.end !== null || (p.peers.length === 0 && !p.peersOmitted)) continue
+      const st = lstatPath(`${procRoot}/${info.pid}/fd/${p.fd}`)
+      if (!(st instanceof IoFailure)) p.end = pipeEndFromLinkMode(st.mode)
+    }
+  }
 }

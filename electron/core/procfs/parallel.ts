@@ -14,7 +14,14 @@ import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from '
 
 import { fromRaw, IoFailure, mainRawIo } from './io'
 import { NET_TABLES } from './net-tables'
-import { rawReadLink, rawReadProcess, rawReadText, type RawProcess, type RawText } from './raw'
+import {
+  rawReadLink,
+  rawReadProcess,
+  rawReadText,
+  type RawProcess,
+  type RawText,
+  type RawWhat
+} from './raw'
 
 /** Pids per chunk: small enough to balance the two threads, large enough to post rarely. */
 const CHUNK = 24
@@ -35,7 +42,7 @@ const fs = require('node:fs')
 ${rawReadText.toString()}
 ${rawReadLink.toString()}
 ${rawReadProcess.toString()}
-const { ctrl, port, pids, procRoot, withMaps, chunk: size, netDir, netTables } = workerData
+const { ctrl, port, pids, procRoot, what, chunk: size, netDir, netTables } = workerData
 const io = { fs, buf: Buffer.allocUnsafe(64 * 1024) }
 if (netDir !== null) {
   const net = {}
@@ -48,7 +55,7 @@ for (;;) {
   if (c >= chunks) break
   const raws = []
   for (let i = c * size; i < Math.min(pids.length, (c + 1) * size); i++) {
-    raws.push(rawReadProcess(io, procRoot, pids[i], withMaps))
+    raws.push(rawReadProcess(io, procRoot, pids[i], what))
   }
   port.postMessage({ chunk: c, raws })
   Atomics.add(ctrl, ${POSTED}, 1)
@@ -94,7 +101,7 @@ export interface ParallelResult {
 export function readRawParallel(
   pids: readonly number[],
   procRoot: string,
-  withMaps: boolean,
+  what: RawWhat,
   onRaw: (raw: RawProcess) => void,
   netDir: string | null = null
 ): ParallelResult {
@@ -106,7 +113,7 @@ export function readRawParallel(
     port: port2,
     pids,
     procRoot,
-    withMaps,
+    what,
     chunk: CHUNK,
     netDir,
     netTables: NET_TABLES
@@ -119,7 +126,7 @@ export function readRawParallel(
   const readChunk = (c: number): void => {
     done[c] = 1
     for (let i = c * CHUNK; i < Math.min(pids.length, (c + 1) * CHUNK); i++) {
-      onRaw(rawReadProcess(io, procRoot, pids[i]!, withMaps))
+      onRaw(rawReadProcess(io, procRoot, pids[i]!, what))
     }
   }
   const drain = (): number => {

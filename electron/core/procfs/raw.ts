@@ -31,10 +31,25 @@ export interface RawIo {
 }
 
 /**
- * What the fd's link asked for: for a pipe, [mode] of the link (lstat: its mode bits tell the
- * end); for a path, [mode, dev, ino, rdev, size] of the open file (stat); null for the rest.
+ * What the fd's link asked for: for a pipe (with file details), [mode] of the link (lstat: its
+ * mode bits tell the end); for a path, [mode, dev, ino, rdev, size] of the open file (stat); null for the rest.
  */
 export type RawFdStat = number[] | RawFailure | null
+
+/** What to read beyond the uniform part (plain data: it crosses to the worker). */
+export interface RawWhat {
+  /** Read /proc/PID/maps. */
+  maps: boolean
+  /**
+   * Read every regular file's and FIFO's fdinfo (open flags, position, lock lines) and every
+   * pipe's end (lstat). Without it, fdinfo is read only for FIFOs (their end), pidfds and the
+   * files in `locked` that another process or an open file description holds a lock on, and
+   * pipe ends are left to fillPipeEnds (only pipes shared between processes need one).
+   */
+  fileDetails: boolean
+  /** "dev:inode" (st_dev as a number) → the pids /proc/locks names for it (-1: an OFD lock). */
+  locked: Record<string, number[]>
+}
 
 /** One process as read from /proc, uninterpreted. */
 export interface RawProcess {
@@ -52,7 +67,7 @@ export interface RawProcess {
   fdLinks: RawText[]
   /** Per fd, what its link asked for (see RawFdStat). */
   fdStats: RawFdStat[]
-  /** Per fd, fdinfo of regular files, FIFOs (flags, position, lock lines) and pidfds; else null. */
+  /** Per fd, fdinfo of regular files and FIFOs (flags, position, lock lines; see RawWhat) and pidfds; else null. */
   fdInfos: Array<RawText | null>
   /** null when maps were not asked for. */
   maps: RawText | null
@@ -109,7 +124,7 @@ export function rawReadProcess(
   io: RawIo,
   procRoot: string,
   pid: number,
-  withMaps: boolean
+  what: RawWhat
 ): RawProcess {
   const base = procRoot + '/' + pid
   const stat = rawReadText(io, base + '/stat', true)
@@ -153,7 +168,7 @@ export function rawReadProcess(
       if (link === 'anon_inode:[pidfd]') {
         // The process a pidfd refers to ("Pid:" line): CRIU fails on one outside the tree (D17).
         info = rawReadText(io, base + '/fdinfo/' + name, true)
-      } else if (typeof link === 'string' && link.startsWith('pipe:')) {
+      } else if (what.fileDetails && typeof link === 'string' && link.startsWith('pipe:')) {
         try {
           st = [io.fs.lstatSync(fdDir + name).mode]
         } catch (err) {
@@ -175,8 +190,15 @@ export function rawReadProcess(
             st = [s.mode, s.dev, s.ino, s.rdev, s.size]
             const type = s.mode & 0o170000
             if (cacheable && (type === 0o020000 || type === 0o060000)) devices.set(link, st)
-            // Regular files and FIFOs: open flags, position and lock lines.
-            if (type === 0o100000 || type === 0o010000) {
+            // Regular files and FIFOs: open flags, position and lock lines. A lock /proc/locks
+            // names for this pid is attributed from there; fdinfo is needed for the others (an
+            // inherited flock, an OFD lock).
+            const lockers = type === 0o100000 ? what.locked[s.dev + ':' + s.ino] : undefined
+            if (
+              type === 0o010000 ||
+              (type === 0o100000 &&
+                (what.fileDetails || (lockers !== undefined && lockers.some((p) => p !== pid))))
+            ) {
               info = rawReadText(io, base + '/fdinfo/' + name, true)
             }
           } catch (err) {
@@ -190,6 +212,6 @@ export function rawReadProcess(
   } catch (err) {
     out.fdNames = { code: (err as NodeJS.ErrnoException | null)?.code ?? 'EIO' }
   }
-  if (withMaps) out.maps = rawReadText(io, base + '/maps', false)
+  if (what.maps) out.maps = rawReadText(io, base + '/maps', false)
   return out
 }

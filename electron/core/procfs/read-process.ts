@@ -16,7 +16,7 @@ import { parseCmdline } from './parse-cmdline'
 import { parseMaps } from './parse-maps'
 import { isKernelThread, parseStat } from './parse-stat'
 import { parseStatus } from './parse-status'
-import { rawReadProcess, type RawProcess } from './raw'
+import { rawReadProcess, type RawProcess, type RawWhat } from './raw'
 import { ttyName } from './tty'
 
 export const NAMESPACE_KINDS: readonly NamespaceKind[] = ['pid', 'mnt', 'net', 'ipc', 'user']
@@ -31,7 +31,8 @@ export interface ReadContext {
   selfNs: Record<NamespaceKind, number | null>
   /** Device path → rdev, so mapped devices are stat'ed once per scan. */
   deviceCache: Map<string, MappedDevice | null>
-  readMaps: boolean
+  /** What the raw reads include beyond the uniform part. */
+  raw: RawWhat
 }
 
 /** A process plus what the scan needs to join it with the others. */
@@ -74,7 +75,7 @@ const DELETED = ' (deleted)'
 
 /** Reads /proc/PID; null when the process is gone (or its stat is not a stat line). */
 export function readProcess(pid: number, ctx: ReadContext): ReadProcess | null {
-  return processFromRaw(rawReadProcess(mainRawIo(), ctx.procRoot, pid, ctx.readMaps), ctx)
+  return processFromRaw(rawReadProcess(mainRawIo(), ctx.procRoot, pid, ctx.raw), ctx)
 }
 
 /**
@@ -156,7 +157,7 @@ export function processFromRaw(raw: RawProcess, ctx: ReadContext): ReadProcess |
       ttyNr: st.ttyNr,
       tty: ttyName(st.ttyNr),
       tpgid: st.tpgid,
-      name: st.comm,
+      name: ownCopy(st.comm),
       cmdline,
       exe,
       exeDeleted,
@@ -189,7 +190,15 @@ export function processFromRaw(raw: RawProcess, ctx: ReadContext): ReadProcess |
 }
 
 function nonZeroCaps(hex: string | null): string | null {
-  return hex === null || /^0+$/.test(hex) ? null : hex
+  return hex === null || /^0+$/.test(hex) ? null : ownCopy(hex)
+}
+
+/**
+ * A copy of a short value cut from a whole /proc file. V8 keeps a slice's parent string alive:
+ * a 16-character capability mask kept as a slice would keep all 1.4 KB of its status text.
+ */
+function ownCopy(s: string): string {
+  return (' ' + s).slice(1)
 }
 
 function mapsSummary(

@@ -6,8 +6,10 @@
 import type { MappedDevice, ProcessInfo, ScanResult } from '../../common/model'
 import { IoFailure, listDir, readText } from './io'
 import { attributeLocks, joinPeers, type Joinable } from './join'
+import { makeDev } from './dev'
+import { fillPipeEnds } from './fds'
 import { loadNetTables } from './net-tables'
-import { parseLocks } from './parse-locks'
+import { parseLocks, type LockLine } from './parse-locks'
 import type { NetSocket } from './parse-net'
 import { readRawParallel } from './parallel'
 import {
@@ -37,6 +39,12 @@ export interface ScanOptions {
    * false (a one-off command wants it, a periodic scanner keeps its single thread).
    */
   parallel?: boolean
+  /**
+   * Read every file's open flags and position and every pipe's end; default true. Without it
+   * (a command that prints verdicts, not fd tables) they are read only where a finding needs
+   * them: locks /proc/locks cannot attribute, and pipes shared between processes. See RawWhat.
+   */
+  fileDetails?: boolean
 }
 
 /** Below this many processes a worker thread costs more to start than it saves. */
@@ -56,6 +64,18 @@ function listPids(procRoot: string): number[] {
   return pids.sort((a, b) => a - b)
 }
 
+/** "st_dev:inode" → the pids /proc/locks names for that file (-1 for OFD locks). */
+export function lockedFiles(lines: readonly LockLine[]): Record<string, number[]> {
+  const out: Record<string, number[]> = {}
+  for (const l of lines) {
+    if (l.blocked) continue
+    const [major, minor] = l.dev.split(':').map(Number) as [number, number]
+    const key = `${makeDev(major, minor)}:${l.inode}`
+    ;(out[key] ??= []).push(l.pid)
+  }
+  return out
+}
+
 /** Scans /proc. See ScanOptions; the result is JSON-safe. */
 export function scan(opts: ScanOptions = {}): ScanResult {
   const started = performance.now()
@@ -63,6 +83,10 @@ export function scan(opts: ScanOptions = {}): ScanResult {
   const takenAt = new Date().toISOString()
   const { clkTck, pageSize } = unitFacts()
   const selfNs = readNamespaceInodes(`${procRoot}/self`)
+  // Read first: which files are locked decides whose fdinfo is worth reading.
+  const locksText = readText(`${procRoot}/locks`)
+  const lockLines = typeof locksText === 'string' ? parseLocks(locksText) : []
+  const fileDetails = opts.fileDetails !== false
   const ctx: ReadContext = {
     procRoot,
     bootTime: readBootTime(procRoot),
@@ -71,7 +95,7 @@ export function scan(opts: ScanOptions = {}): ScanResult {
     users: userNames(),
     selfNs,
     deviceCache: new Map<string, MappedDevice | null>(),
-    readMaps: opts.maps !== false
+    raw: { maps: opts.maps !== false, fileDetails, locked: lockedFiles(lockLines) }
   }
   const pendingSs = startSs(opts.ssPath === undefined ? 'ss' : opts.ssPath)
   // Filled after the walk (in parallel mode the worker reads the tables meanwhile).
@@ -96,7 +120,7 @@ export function scan(opts: ScanOptions = {}): ScanResult {
     const { net } = readRawParallel(
       pids,
       procRoot,
-      ctx.readMaps,
+      ctx.raw,
       (raw) => add(processFromRaw(raw, ctx)),
       netDir
     )
@@ -114,8 +138,8 @@ export function scan(opts: ScanOptions = {}): ScanResult {
 
   const ss = pendingSs.finish()
   joinPeers(joinables, ss)
-  const locksText = readText(`${procRoot}/locks`)
-  if (typeof locksText === 'string') attributeLocks(joinables, parseLocks(locksText))
+  if (!fileDetails) fillPipeEnds(joinables, procRoot)
+  attributeLocks(joinables, lockLines)
 
   const processes: ProcessInfo[] = joinables.map((j) => j.info)
   return {

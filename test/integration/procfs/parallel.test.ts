@@ -46,7 +46,13 @@ describe('readRawParallel', () => {
     // Many copies of one pid keep the main thread busy long enough for the worker to start.
     const pids = [...Array<number>(2000).fill(process.pid), 999_999_999]
     const seen: RawProcess[] = []
-    const stats = readRawParallel(pids, '/proc', true, (raw) => seen.push(raw), '/proc/net')
+    const stats = readRawParallel(
+      pids,
+      '/proc',
+      { maps: true, fileDetails: true, locked: {} },
+      (raw) => seen.push(raw),
+      '/proc/net'
+    )
     expect(seen).toHaveLength(pids.length)
     expect(stats.workerChunks).toBeGreaterThan(0)
     expect(stats.workerChunks).toBeLessThan(stats.chunks)

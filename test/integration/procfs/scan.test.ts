@@ -170,6 +170,35 @@ describe('scan() on real processes', () => {
     for (const o of others) for (const l of o.locks) expect([f1, f2, f3]).not.toContain(l.path)
   })
 
+  it('without file details, still finds an inherited flock and the ends of shared pipes', async () => {
+    // `flock 9` (a child that exits) takes the lock on the shell's fd 9: /proc/locks names that
+    // dead pid, and only the fdinfo of the shell (exec'ed into sleep) shows the lock it holds.
+    const file = join(dir, 'inherited.lock')
+    const w = await start('sh', [
+      '-c',
+      `exec 8>"$1.plain" 9>"$1" && flock 9 && echo ready && exec sleep 600`,
+      'sh',
+      file
+    ])
+    running.push(w)
+    await w.waitFor(/ready/)
+    const { parent, child } = await holder(['pipe'])
+    const lean = scan({ fileDetails: false })
+    const full = scan()
+    for (const r of [lean, full]) {
+      expect(proc(r.processes, w.pid).locks).toMatchObject([
+        { kind: 'FLOCK', access: 'WRITE', fd: 9, path: file }
+      ])
+      const [wr] = pipesOf(proc(r.processes, parent!))
+      const [rd] = pipesOf(proc(r.processes, child!))
+      expect(wr).toMatchObject({ end: 'write' })
+      expect(rd).toMatchObject({ end: 'read', inode: wr!.inode })
+    }
+    // What the lean scan left out: the open flags and position of a file nobody locks.
+    expect(fdOf(proc(lean.processes, w.pid), 8)).toMatchObject({ pos: null, flags: null })
+    expect(fdOf(proc(full.processes, w.pid), 8)).toMatchObject({ pos: 0 })
+  })
+
   it('flags a deleted open file with its size and position', async () => {
     const file = join(dir, 'ghost.bin')
     const f = await holder(['deleted', file, '123457'])
