@@ -13,24 +13,7 @@ import { analyze } from '../../core/analysis/analyze'
 import { currentContext, type AnalysisContext } from '../../core/analysis/context'
 import { scan } from '../../core/procfs/scan'
 import { EXIT } from '../exit-codes'
-
-/** Highest pid Linux hands out (PID_MAX_LIMIT on 64-bit). */
-const PID_MAX = 4_194_304
-
-/**
- * Parses a pid argument.
- * @throws AppError BAD_INPUT with one line that says what a pid looks like.
- */
-export function parsePid(text: string): number {
-  const trimmed = text.trim()
-  if (!/^\d+$/.test(trimmed) || Number(trimmed) === 0 || Number(trimmed) > PID_MAX) {
-    throw new AppError({
-      code: 'BAD_INPUT',
-      message: `"${text}" is not a process id: give a whole number from 1 to ${PID_MAX}, as listed by \`icebox ps\`.`
-    })
-  }
-  return Number(trimmed)
-}
+import { parsePid } from '../parse-pid'
 
 function noSuchProcess(pid: number): AppError {
   return new AppError({

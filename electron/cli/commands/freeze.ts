@@ -5,7 +5,6 @@
  * reasons (exit 1).
  */
 import { dirname } from 'node:path'
-import { createInterface } from 'node:readline/promises'
 
 import type { Command } from 'commander'
 
@@ -17,7 +16,7 @@ import { prepareFreeze, runFreeze, type PreparedFreeze } from '../../core/engine
 import { choosePrivilegePath } from '../../core/privilege/path'
 import { freezeViaHelper } from '../../core/privilege/user-ops'
 import { openStore } from '../../core/snapshots/store'
-import { parsePid } from './check'
+import { parsePid } from '../parse-pid'
 import { safeText, storeFrom } from './snapshots'
 
 interface FreezeCliOptions {
@@ -83,6 +82,8 @@ export function describePlan(p: PreparedFreeze, storeRoot: string): string {
 }
 
 async function confirm(question: string): Promise<boolean> {
+  // Loaded only when there is someone to ask (`--yes` needs no readline).
+  const { createInterface } = await import('node:readline/promises')
   const rl = createInterface({ input: process.stdin, output: process.stderr })
   try {
     const answer = await rl.question(question)

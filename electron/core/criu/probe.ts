@@ -6,10 +6,10 @@
 import { accessSync, constants, statSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 
-import { execa } from 'execa'
-
 import { AppError } from '../../common/errors'
 import type { NetworkLock } from '../../common/snapshot'
+import { runProgram } from './program'
+import { binaryKey, cachedVersion, rememberVersion } from './version-cache'
 
 /** Where Debian installs criu; checked before PATH. */
 export const DEFAULT_CRIU_PATH = '/usr/sbin/criu'
@@ -114,24 +114,26 @@ export function versionAtLeast(v: number[], min: readonly number[] = MIN_CRIU_VE
 const versionCache = new Map<string, string>()
 
 /**
- * The version of criu at `path`, checked against the minimum.
+ * The version of criu at `path`, checked against the minimum: asked once per binary and
+ * remembered (version-cache.ts; `cacheFile` is for tests).
  * @throws AppError CRIU_MISSING when it does not run, CRIU_TOO_OLD when older than 4.2.
  */
-export async function criuVersion(path: string): Promise<string> {
-  const cached = versionCache.get(path)
-  if (cached) return cached
-  const r = await execa(path, ['--version'], {
-    reject: false,
-    env: CRIU_ENV,
-    extendEnv: false,
-    timeout: 10_000
-  })
-  const v = parseVersion(String(r.stdout))
+export async function criuVersion(path: string, cacheFile?: string): Promise<string> {
+  const cached = versionCache.get(path) ?? cachedVersion(path, cacheFile)
+  const known = cached ? parseVersion(`Version: ${cached}`) : null
+  if (cached && known && versionAtLeast(known)) {
+    versionCache.set(path, cached)
+    return cached
+  }
+  // Taken before criu runs: a binary replaced meanwhile must not inherit this answer.
+  const key = binaryKey(path)
+  const r = await runProgram(path, ['--version'], { env: CRIU_ENV, timeoutMs: 10_000 })
+  const v = parseVersion(r.stdout)
   if (r.exitCode !== 0 || !v) {
     throw new AppError({
       code: 'CRIU_MISSING',
       message: `${path} did not report a CRIU version.`,
-      detail: `${String(r.stdout)}\n${String(r.stderr)}`.trim(),
+      detail: `${r.startError ?? ''}\n${r.stdout}\n${r.stderr}`.trim(),
       remedy: HOW_TO_GET
     })
   }
@@ -145,15 +147,14 @@ export async function criuVersion(path: string): Promise<string> {
     })
   }
   versionCache.set(path, version)
+  rememberVersion(path, version, key, cacheFile)
   return version
 }
 
 async function checkFeature(path: string, name: string): Promise<boolean> {
-  const r = await execa(path, ['check', '--no-default-config', '--feature', name], {
-    reject: false,
+  const r = await runProgram(path, ['check', '--no-default-config', '--feature', name], {
     env: CRIU_ENV,
-    extendEnv: false,
-    timeout: 20_000
+    timeoutMs: 20_000
   })
   return r.exitCode === 0
 }
@@ -182,19 +183,13 @@ export async function probeCriu(opts: { path?: string } = {}): Promise<CriuProbe
   const path = findCriu(opts.path)
   const version = await criuVersion(path)
   const [check, networkLock, ...flags] = await Promise.all([
-    execa(path, ['check', '--no-default-config'], {
-      reject: false,
-      env: CRIU_ENV,
-      extendEnv: false,
-      timeout: 30_000,
-      all: true
-    }),
+    runProgram(path, ['check', '--no-default-config'], { env: CRIU_ENV, timeoutMs: 30_000 }),
     probeNetworkLock(path),
     ...Object.keys(FEATURES).map((name) => checkFeature(path, name))
   ])
   const features: Record<string, boolean> = {}
   Object.keys(FEATURES).forEach((name, i) => (features[name] = flags[i] ?? false))
-  const checkOutput = String(check.all ?? '').trim()
+  const checkOutput = check.all.trim()
   return {
     path,
     version,

@@ -5,10 +5,9 @@
 import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
-import { execa } from 'execa'
-
 import type { CriuPhase } from './explain'
 import { CRIU_ENV } from './probe'
+import { runProgram } from './program'
 
 export type ProgressPhase = 'starting' | 'seizing' | 'files' | 'memory' | 'restoring' | 'done'
 
@@ -116,24 +115,20 @@ export async function runCriu(opts: RunCriuOptions): Promise<CriuRunResult> {
   const timer = opts.onProgress ? setInterval(poll, opts.pollMs ?? 100) : null
 
   try {
-    const r = await execa(opts.criuPath, opts.argv, {
-      reject: false,
+    const r = await runProgram(opts.criuPath, opts.argv, {
       env: CRIU_ENV,
-      extendEnv: false,
-      stdin: 'ignore',
-      all: true,
       // criu ignores SIGTERM while it holds the tasks; a cancel must really stop it.
       killSignal: 'SIGKILL',
-      ...(opts.signal && { cancelSignal: opts.signal }),
-      ...(opts.timeoutMs && { timeout: opts.timeoutMs })
+      ...(opts.signal && { signal: opts.signal }),
+      ...(opts.timeoutMs && { timeoutMs: opts.timeoutMs })
     })
     if (timer) poll()
     return {
-      exitCode: r.exitCode ?? null,
-      signal: r.signal ?? null,
-      cancelled: r.isCanceled,
+      exitCode: r.exitCode,
+      signal: r.signal,
+      cancelled: r.cancelled,
       timedOut: r.timedOut,
-      output: String(r.all ?? ''),
+      output: r.startError === null ? r.all : `${r.startError}\n${r.all}`,
       durationMs: Date.now() - started
     }
   } finally {

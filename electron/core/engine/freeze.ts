@@ -21,7 +21,8 @@ import { explainLog, explanationError } from '../criu/explain'
 import { planDump } from '../criu/plan'
 import { criuVersion, findCriu, probeNetworkLock } from '../criu/probe'
 import type { CriuProgress } from '../criu/run'
-import { scan } from '../procfs/scan'
+import { scanForTree } from '../procfs/scan-tree'
+import { readDumpStats } from '../snapshots/stats'
 import { dirSizes, newSnapshotId, type SnapshotStore } from '../snapshots/store'
 import { fileSize, readTextFile, hostFacts, readPidStat } from './proc'
 import { runDump } from './runner'
@@ -69,8 +70,11 @@ export async function prepareFreeze(req: Omit<FreezeRequest, 'store'>): Promise<
   const versionPending = criuVersion(criuPath)
   // Handled below; this only keeps an early throw from leaving an unhandled rejection.
   versionPending.catch(() => undefined)
-  // Two threads share the /proc reads on a busy machine (scan.ts: only from 400 processes up).
-  const result = scan({ parallel: true, fileDetails: false })
+  // Full details of the tree only, of the others what finds its external peers (scan-tree.ts);
+  // a full scan when that is not enough, then on two threads on a busy machine (scan.ts).
+  const result =
+    scanForTree(req.pid) ??
+    (await import('../procfs/scan')).scan({ parallel: true, fileDetails: false })
   const version = await versionPending
   const analysis = analyze(result, req.pid, currentContext())
   const byPid = new Map(result.processes.map((p) => [p.pid, p]))
@@ -188,9 +192,6 @@ export async function runFreeze(
   if (!now || now.startTicks !== root.startTicks) throw pidReused(plan.pid)
   const statesBefore = new Map(plan.tree.map((pid) => [pid, readPidStat(pid)?.state ?? null]))
   const dir = req.store.beginDump(id)
-  // The image decoder (for stats-dump) loads while criu writes the images, not after.
-  const statsReader = import('../snapshots/stats')
-  statsReader.catch(() => undefined)
   let outcome
   try {
     outcome = await runDump(prepared.criuPath, plan, dir, hooks)
@@ -200,7 +201,6 @@ export async function runFreeze(
   }
   const { result, argv, logPath } = outcome
   if (result.exitCode === 0 && !result.cancelled && !result.timedOut) {
-    const { readDumpStats } = await statsReader
     const manifest = buildManifest(id, prepared, req, argv, dir, readDumpStats(dir))
     req.store.commitDump(manifest)
     return manifest

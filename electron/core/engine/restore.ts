@@ -10,7 +10,7 @@ import type { Manifest } from '../../common/snapshot'
 import { explainLog, explanationError } from '../criu/explain'
 import { criuVersion, findCriu } from '../criu/probe'
 import type { CriuProgress } from '../criu/run'
-import { readPstree } from '../images/creds'
+import { readPstreeStrict } from '../images/strict-proto'
 import type { SnapshotStore } from '../snapshots/store'
 import { fileSize, readTextFile, isRunning, readPidStat } from './proc'
 import { runRestore } from './runner'
@@ -52,10 +52,14 @@ export interface RestoreResult {
   terminal: TerminalSession | null
 }
 
-/** Every pid and thread id the snapshot will recreate: from pstree.img, else the manifest. */
+/**
+ * Every pid and thread id the snapshot will recreate: from pstree.img, else the manifest. The
+ * strict reader, not the full decoder: it loads in no time, and what it refuses (a damaged or
+ * doctored image) falls back to the manifest's pids like a missing file.
+ */
 function neededPids(manifest: Manifest, dir: string): number[] {
   try {
-    const tasks = readPstree(dir)
+    const tasks = readPstreeStrict(dir)
     return [...new Set(tasks.flatMap((t) => [t.pid, ...t.threads]))]
   } catch {
     return manifest.preflight.pids

@@ -9,12 +9,11 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 
-import { execa } from 'execa'
-
 import { AppError } from '../../common/errors'
 import type { Manifest } from '../../common/snapshot'
 import { restoreArgv, RESTORE_LOG } from '../criu/argv'
 import { CRIU_ENV, findInPath } from '../criu/probe'
+import { runProgram } from '../criu/program'
 import type { CriuRunResult } from '../criu/run'
 import type { RunHooks, RunOutcome } from './runner'
 
@@ -62,10 +61,8 @@ function readLog(path: string): string {
 }
 
 async function sessionAlive(tmux: string, session: string): Promise<boolean> {
-  const r = await execa(tmux, ['-L', TMUX_SOCKET, 'has-session', '-t', `=${session}`], {
-    reject: false,
-    env: CRIU_ENV,
-    extendEnv: false
+  const r = await runProgram(tmux, ['-L', TMUX_SOCKET, 'has-session', '-t', `=${session}`], {
+    env: CRIU_ENV
   })
   return r.exitCode === 0
 }
@@ -104,7 +101,7 @@ export async function runRestoreInTerminal(
     }
   })
   // -f /dev/null: no user tmux.conf; the command runs as an argv, never through a shell.
-  const start = await execa(
+  const start = await runProgram(
     tmuxPath,
     ['-L', TMUX_SOCKET, '-f', '/dev/null', 'new-session', '-d', '-s', where.session].concat([
       '-x',
@@ -115,10 +112,11 @@ export async function runRestoreInTerminal(
       criuPath,
       ...argv
     ]),
-    { reject: false, env: { ...CRIU_ENV, TERM: 'xterm-256color' }, extendEnv: false, all: true }
+    { env: { ...CRIU_ENV, TERM: 'xterm-256color' } }
   )
-  if (start.exitCode !== 0)
-    return result({ exitCode: start.exitCode ?? 1, output: start.all ?? '' })
+  if (start.exitCode !== 0) {
+    return result({ exitCode: start.exitCode ?? 1, output: start.startError ?? start.all })
+  }
   hooks.onProgress?.({
     phase: 'restoring',
     message: 'Recreating the processes in a terminal',
@@ -137,10 +135,8 @@ export async function runRestoreInTerminal(
       return result({ exitCode: 1 })
     }
     if (hooks.signal?.aborted || Date.now() > deadline) {
-      await execa(tmuxPath, ['-L', TMUX_SOCKET, 'kill-session', '-t', `=${where.session}`], {
-        reject: false,
-        env: CRIU_ENV,
-        extendEnv: false
+      await runProgram(tmuxPath, ['-L', TMUX_SOCKET, 'kill-session', '-t', `=${where.session}`], {
+        env: CRIU_ENV
       })
       return result(hooks.signal?.aborted ? { cancelled: true } : { timedOut: true })
     }

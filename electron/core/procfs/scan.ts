@@ -3,8 +3,8 @@
  * way CRIU will see them. Synchronous by design (see docs/performance-baselines.md); never
  * throws for a process that vanishes or cannot be read.
  */
-import type { MappedDevice, ProcessInfo, ScanResult } from '../../common/model'
-import { IoFailure, listDir, readText } from './io'
+import type { ProcessInfo, ScanResult } from '../../common/model'
+import { readText } from './io'
 import { attributeLocks, joinPeers, type Joinable } from './join'
 import { makeDev } from './dev'
 import { fillPipeEnds } from './fds'
@@ -12,15 +12,10 @@ import { loadNetTables } from './net-tables'
 import { parseLocks, type LockLine } from './parse-locks'
 import type { NetSocket } from './parse-net'
 import { readRawParallel } from './parallel'
-import {
-  processFromRaw,
-  readNamespaceInodes,
-  readProcess,
-  type ReadContext,
-  type ReadProcess
-} from './read-process'
+import { listPids } from './pids'
+import { newReadContext } from './read-context'
+import { processFromRaw, readProcess, type ReadProcess } from './read-process'
 import { startSs } from './ss'
-import { readBootTime, unitFacts, userNames } from './system'
 
 export { readBootTime } from './system'
 
@@ -50,20 +45,6 @@ export interface ScanOptions {
 /** Below this many processes a worker thread costs more to start than it saves. */
 export const PARALLEL_MIN_PROCESSES = 400
 
-/** Numeric entries of the proc root, ascending. */
-function listPids(procRoot: string): number[] {
-  const names = listDir(procRoot)
-  if (names instanceof IoFailure) return []
-  const pids: number[] = []
-  for (const name of names) {
-    const c = name.charCodeAt(0)
-    if (c < 48 || c > 57) continue
-    const n = Number(name)
-    if (Number.isInteger(n) && n > 0) pids.push(n)
-  }
-  return pids.sort((a, b) => a - b)
-}
-
 /** "st_dev:inode" → the pids /proc/locks names for that file (-1 for OFD locks). */
 export function lockedFiles(lines: readonly LockLine[]): Record<string, number[]> {
   const out: Record<string, number[]> = {}
@@ -81,22 +62,16 @@ export function scan(opts: ScanOptions = {}): ScanResult {
   const started = performance.now()
   const procRoot = opts.procRoot ?? '/proc'
   const takenAt = new Date().toISOString()
-  const { clkTck, pageSize } = unitFacts()
-  const selfNs = readNamespaceInodes(`${procRoot}/self`)
   // Read first: which files are locked decides whose fdinfo is worth reading.
   const locksText = readText(`${procRoot}/locks`)
   const lockLines = typeof locksText === 'string' ? parseLocks(locksText) : []
   const fileDetails = opts.fileDetails !== false
-  const ctx: ReadContext = {
-    procRoot,
-    bootTime: readBootTime(procRoot),
-    clkTck,
-    pageSize,
-    users: userNames(),
-    selfNs,
-    deviceCache: new Map<string, MappedDevice | null>(),
-    raw: { maps: opts.maps !== false, fileDetails, locked: lockedFiles(lockLines) }
-  }
+  const ctx = newReadContext(procRoot, {
+    maps: opts.maps !== false,
+    fileDetails,
+    locked: lockedFiles(lockLines)
+  })
+  const selfNs = ctx.selfNs
   const pendingSs = startSs(opts.ssPath === undefined ? 'ss' : opts.ssPath)
   // Filled after the walk (in parallel mode the worker reads the tables meanwhile).
   const selfNet = new Map<number, NetSocket>()

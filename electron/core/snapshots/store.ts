@@ -4,7 +4,6 @@
  * logs and manifest.json. A dump goes into `.tmp-<id>` and is renamed into place only after criu
  * exited 0; a failed dump keeps only `failed/<id>/` with its log and a small record.
  */
-import { randomBytes } from 'node:crypto'
 import {
   chmodSync,
   existsSync,
@@ -25,6 +24,7 @@ import {
   type FailureRecord,
   type Manifest
 } from '../../common/snapshot'
+import { randomHex } from './random-hex'
 
 export const MANIFEST_NAME = 'manifest.json'
 export const FAILURE_NAME = 'failure.json'
@@ -43,7 +43,7 @@ export function newSnapshotId(now = new Date()): string {
   const p = (n: number, w = 2): string => String(n).padStart(w, '0')
   const date = `${p(now.getUTCFullYear(), 4)}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}`
   const time = `${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}`
-  return `${date}-${time}-${randomBytes(3).toString('hex')}`
+  return `${date}-${time}-${randomHex(3)}`
 }
 
 /** Throws BAD_INPUT unless `id` is a well-formed snapshot id. */
@@ -68,7 +68,7 @@ function notFound(id: string): AppError {
 
 /** Writes a file atomically (temp file in the same directory, then rename), mode 0600. */
 export function writeFileAtomic(path: string, data: string): void {
-  const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`
+  const tmp = `${path}.${randomHex(4)}.tmp`
   writeFileSync(tmp, data, { mode: 0o600 })
   renameSync(tmp, path)
 }

@@ -6,10 +6,17 @@ import { existsSync, readFileSync } from 'node:fs'
 
 import { expect } from 'vitest'
 
-import type { Analysis, Finding, FindingId } from '../../../electron/common/model'
+import type {
+  Analysis,
+  Finding,
+  FindingId,
+  ProcessInfo,
+  ScanResult
+} from '../../../electron/common/model'
 import { analyze } from '../../../electron/core/analysis/analyze'
 import type { AnalysisContext } from '../../../electron/core/analysis/context'
 import { scan } from '../../../electron/core/procfs/scan'
+import { scanForTree } from '../../../electron/core/procfs/scan-tree'
 import { start, startWorkload, workloadPath, type Workload } from '../../support/workloads'
 
 export const ROOT: AnalysisContext = { mode: 'root', uid: 0 }
@@ -102,9 +109,37 @@ function stateOf(pid: number): string {
   }
 }
 
-/** Scans /proc and analyses the tree of `pid` as root. */
+/**
+ * Scans /proc and analyses the tree of `pid` as root. Each time it also proves that the freeze's
+ * scan (scan-tree.ts: full details of the tree only) finds exactly the same, or defers to the
+ * full scan where it must.
+ */
 export function analyzeNow(pid: number, ctx: AnalysisContext = ROOT): Analysis {
-  return analyze(scan(), pid, ctx)
+  const full = scan()
+  const a = analyze(full, pid, ctx)
+  expectFreezeScanAgrees(full, a, ctx)
+  return a
+}
+
+/** scanForTree gives the analysis and the tree's fds of `full`, or null when it must defer. */
+export function expectFreezeScanAgrees(full: ScanResult, a: Analysis, ctx: AnalysisContext): void {
+  // A tree holding this process: its own fds differ from scan to scan (ss's temporary file).
+  if (a.tree.includes(process.pid)) return
+  const inTree = (p: ProcessInfo): boolean => a.tree.includes(p.pid)
+  const tree = full.processes.filter(inTree)
+  const mustDefer =
+    tree.length * 2 > full.processes.length ||
+    tree.some(
+      (p) => p.locks.length > 0 || p.fds.some((fd) => fd.kind === 'pipe' && fd.variant === 'fifo')
+    )
+  const focused = scanForTree(a.pid)
+  if (mustDefer) {
+    expect(focused, 'the freeze scan defers to the full scan').toBeNull()
+    return
+  }
+  expect(focused, 'the freeze scan answers by itself').not.toBeNull()
+  expect(analyze(focused!, a.pid, ctx)).toEqual(a)
+  expect(focused!.processes.filter(inTree).map((p) => p.fds)).toEqual(tree.map((p) => p.fds))
 }
 
 /** The distinct finding ids, sorted, for exact comparisons. */

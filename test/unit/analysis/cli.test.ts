@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 
 import { AppError } from '../../../electron/common/errors'
 import { summarizeAll } from '../../../electron/core/analysis/summary'
-import { formatCheck, parsePid, runCheck } from '../../../electron/cli/commands/check'
+import { formatCheck, runCheck } from '../../../electron/cli/commands/check'
+import { parsePid } from '../../../electron/cli/parse-pid'
 import {
   countResources,
   formatPsTable,
