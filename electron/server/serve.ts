@@ -71,6 +71,15 @@ export function contentSecurityPolicy(hostPort: string): string {
   ].join('; ')
 }
 
+/**
+ * The page is never cached; the bundles under /assets/ are named by their content hash (vite),
+ * so the browser may keep them: a reload then neither fetches nor compiles them again (V8 reuses
+ * its code cache only for cached scripts). `private`: they are served behind the token.
+ */
+export function cacheControl(path: string): string {
+  return path.startsWith('/assets/') ? 'private, max-age=31536000, immutable' : 'no-store'
+}
+
 function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a)
   const y = Buffer.from(b)
@@ -129,8 +138,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       res.writeHead(405, { allow: 'GET, HEAD' }).end()
       return
     }
+    let rel = decodeURIComponent(url.pathname)
+    if (rel === '/' || rel === '') rel = '/index.html'
     const headers: Record<string, string> = {
-      'cache-control': 'no-store',
+      'cache-control': cacheControl(rel),
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
       'cross-origin-opener-policy': 'same-origin',
@@ -140,8 +151,6 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     if (authorized(req, url).viaQuery) {
       headers['set-cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`
     }
-    let rel = decodeURIComponent(url.pathname)
-    if (rel === '/' || rel === '') rel = '/index.html'
     const file = resolve(join(root, rel))
     if (file !== root && !file.startsWith(root + sep)) {
       res.writeHead(403, headers).end('Forbidden')

@@ -76,6 +76,16 @@ describe('icebox serve hygiene', () => {
     expect(asset.body).toBe('console.log(1)')
   })
 
+  it('lets the browser keep the content-hashed bundles but never the page', async () => {
+    const page = await get(server.port, `/?token=${token}`)
+    expect(page.headers['cache-control']).toBe('no-store')
+    const asset = await get(server.port, '/assets/app.js', { cookie: `icebox_token=${token}` })
+    expect(asset.headers['cache-control']).toBe('private, max-age=31536000, immutable')
+    const refused = await get(server.port, '/assets/app.js')
+    expect(refused.status).toBe(401)
+    expect(refused.headers['cache-control']).toBeUndefined()
+  })
+
   it('answers 403 to a foreign Host (DNS rebinding) or Origin', async () => {
     const badHost = await get(server.port, `/?token=${token}`, { host: 'evil.example:80' })
     expect(badHost.status).toBe(403)
