@@ -5,6 +5,7 @@
  * random token on every request (query `?token=` once, then an HttpOnly SameSite=Strict cookie),
  * Host checked against our own names (DNS rebinding), Origin checked on every request and on
  * the WebSocket upgrade, strict CSP on the page, JSON frames validated by the dispatcher.
+ * Process rows travel packed (common/row-codec).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises'
@@ -17,6 +18,7 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import type { Connection, EventPayload } from '../common/contract'
 import type { Dispatch } from '../common/dispatch'
 import type { EventName } from '../common/names'
+import { packForWire } from '../common/row-codec'
 import { allowedHosts, checkBindAddress, hostAllowed, originAllowed } from './bind-policy'
 
 export interface ServeOptions {
@@ -201,7 +203,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     return {
       id: `ws-${nextConnection++}`,
       emit(name, payload) {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ t: 'event', name, payload }))
+        if (ws.readyState === ws.OPEN)
+          ws.send(JSON.stringify({ t: 'event', name, payload: packForWire(name, payload) }))
       },
       onClose(fn) {
         if (closed) fn()
@@ -221,7 +224,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     const { t, id, method, input } = frame as Record<string, unknown>
     if (t !== 'call' || (typeof id !== 'number' && typeof id !== 'string')) return
     const result = await opts.dispatch(method, input, { transport: 'ws', connection })
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ t: 'result', id, result }))
+    const wire = result.ok ? { ok: true, value: packForWire(String(method), result.value) } : result
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ t: 'result', id, result: wire }))
   }
 
   await new Promise<void>((ok, fail) => {
@@ -240,7 +244,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     token,
     warning,
     broadcast(name, payload) {
-      const text = JSON.stringify({ t: 'event', name, payload })
+      const text = JSON.stringify({ t: 'event', name, payload: packForWire(name, payload) })
       for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(text)
     },
     async close() {

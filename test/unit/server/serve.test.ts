@@ -122,7 +122,8 @@ describe('icebox serve hygiene', () => {
     expect(await events).toEqual({
       t: 'event',
       name: 'processes.changed',
-      payload: { takenAt: 'x', upserted: [], removed: [3] }
+      // Rows travel packed (common/row-codec).
+      payload: { takenAt: 'x', upserted: { packed: 'rows/1', strings: [], rows: [] }, removed: [3] }
     })
     ws.close()
   })
