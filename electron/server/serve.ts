@@ -5,7 +5,8 @@
  * random token on every request (query `?token=` once, then an HttpOnly SameSite=Strict cookie),
  * Host checked against our own names (DNS rebinding), Origin checked on every request and on
  * the WebSocket upgrade, strict CSP on the page, JSON frames validated by the dispatcher.
- * Process rows travel packed (common/row-codec).
+ * Process rows travel packed (common/row-codec); the first screen of rows is also a plain GET
+ * (common/first-screen) that the page's Link header preloads.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises'
@@ -18,6 +19,7 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import type { Connection, EventPayload } from '../common/contract'
 import type { Dispatch } from '../common/dispatch'
 import type { EventName } from '../common/names'
+import { FIRST_SCREEN_PATH, FIRST_SCREEN_ROWS, firstScreenUrl } from '../common/first-screen'
 import { packForWire } from '../common/row-codec'
 import { allowedHosts, checkBindAddress, hostAllowed, originAllowed } from './bind-policy'
 
@@ -153,6 +155,20 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     if (authorized(req, url).viaQuery) {
       headers['set-cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`
     }
+    if (rel === FIRST_SCREEN_PATH) {
+      // The processes.list answer for the first screen, in the WebSocket's wire form.
+      const result = await opts.dispatch(
+        'processes.list',
+        { firstRows: FIRST_SCREEN_ROWS },
+        { transport: 'http' }
+      )
+      const wire = result.ok
+        ? { ok: true, value: packForWire('processes.list', result.value) }
+        : result
+      headers['content-type'] = TYPES['.json']!
+      res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : JSON.stringify(wire))
+      return
+    }
     const file = resolve(join(root, rel))
     if (file !== root && !file.startsWith(root + sep)) {
       res.writeHead(403, headers).end('Forbidden')
@@ -167,6 +183,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     headers['content-type'] = type
     if (type.startsWith('text/html')) {
       headers['content-security-policy'] = contentSecurityPolicy(req.headers.host ?? '')
+      const q = authorized(req, url).viaQuery ? url.searchParams.get('token') : null
+      headers.link = `<${firstScreenUrl(q)}>; rel=preload; as=fetch; crossorigin`
     }
     const body = await readFile(file)
     res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : body)

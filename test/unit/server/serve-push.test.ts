@@ -99,6 +99,15 @@ describe('icebox serve pushes processes.changed', () => {
     expect(sent.filter((m) => m === 'processes.list')).toHaveLength(1)
   })
 
+  it('answers the first screen of rows over a plain GET too', async () => {
+    const res = await fetch(`http://127.0.0.1:${server.port}/first-screen.json?token=t0k`)
+    expect(res.status).toBe(200)
+    const result = (await res.json()) as { ok: boolean; value: unknown }
+    const list = unpackFromWire('processes.list', result.value) as ProcessList
+    expect(list.partial).toBe(true)
+    expect(list.rows).toHaveLength(100)
+  })
+
   it('stops pushing while paused', async () => {
     await call('processes.watch', { intervalMs: 500, paused: true })
     const seen = frames.length
