@@ -157,7 +157,7 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: AppErrorDat
 
 /** Who is calling, for handlers that care (logging, per-connection state). */
 export interface CallContext {
-  transport: 'ipc' | 'ws' | 'memory'
+  transport: 'ipc' | 'ws' | 'http' | 'memory'
   /** The caller's connection, when the transport can push events to it alone. */
   connection?: Connection
 }

@@ -5,6 +5,8 @@
  * random token on every request (query `?token=` once, then an HttpOnly SameSite=Strict cookie),
  * Host checked against our own names (DNS rebinding), Origin checked on every request and on
  * the WebSocket upgrade, strict CSP on the page, JSON frames validated by the dispatcher.
+ * Process rows travel packed (common/row-codec); the first screen of rows is also a plain GET
+ * (common/first-screen) that the page's Link header preloads.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises'
@@ -17,6 +19,8 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import type { Connection, EventPayload } from '../common/contract'
 import type { Dispatch } from '../common/dispatch'
 import type { EventName } from '../common/names'
+import { FIRST_SCREEN_PATH, FIRST_SCREEN_ROWS, firstScreenUrl } from '../common/first-screen'
+import { packForWire } from '../common/row-codec'
 import { allowedHosts, checkBindAddress, hostAllowed, originAllowed } from './bind-policy'
 
 export interface ServeOptions {
@@ -69,6 +73,15 @@ export function contentSecurityPolicy(hostPort: string): string {
     "object-src 'none'",
     "frame-ancestors 'none'"
   ].join('; ')
+}
+
+/**
+ * The page is never cached; the bundles under /assets/ are named by their content hash (vite),
+ * so the browser may keep them: a reload then neither fetches nor compiles them again (V8 reuses
+ * its code cache only for cached scripts). `private`: they are served behind the token.
+ */
+export function cacheControl(path: string): string {
+  return path.startsWith('/assets/') ? 'private, max-age=31536000, immutable' : 'no-store'
 }
 
 function safeEqual(a: string, b: string): boolean {
@@ -129,8 +142,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       res.writeHead(405, { allow: 'GET, HEAD' }).end()
       return
     }
+    let rel = decodeURIComponent(url.pathname)
+    if (rel === '/' || rel === '') rel = '/index.html'
     const headers: Record<string, string> = {
-      'cache-control': 'no-store',
+      'cache-control': cacheControl(rel),
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
       'cross-origin-opener-policy': 'same-origin',
@@ -140,8 +155,20 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     if (authorized(req, url).viaQuery) {
       headers['set-cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`
     }
-    let rel = decodeURIComponent(url.pathname)
-    if (rel === '/' || rel === '') rel = '/index.html'
+    if (rel === FIRST_SCREEN_PATH) {
+      // The processes.list answer for the first screen, in the WebSocket's wire form.
+      const result = await opts.dispatch(
+        'processes.list',
+        { firstRows: FIRST_SCREEN_ROWS },
+        { transport: 'http' }
+      )
+      const wire = result.ok
+        ? { ok: true, value: packForWire('processes.list', result.value) }
+        : result
+      headers['content-type'] = TYPES['.json']!
+      res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : JSON.stringify(wire))
+      return
+    }
     const file = resolve(join(root, rel))
     if (file !== root && !file.startsWith(root + sep)) {
       res.writeHead(403, headers).end('Forbidden')
@@ -156,6 +183,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     headers['content-type'] = type
     if (type.startsWith('text/html')) {
       headers['content-security-policy'] = contentSecurityPolicy(req.headers.host ?? '')
+      const q = authorized(req, url).viaQuery ? url.searchParams.get('token') : null
+      headers.link = `<${firstScreenUrl(q)}>; rel=preload; as=fetch; crossorigin`
     }
     const body = await readFile(file)
     res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : body)
@@ -192,7 +221,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     return {
       id: `ws-${nextConnection++}`,
       emit(name, payload) {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ t: 'event', name, payload }))
+        if (ws.readyState === ws.OPEN)
+          ws.send(JSON.stringify({ t: 'event', name, payload: packForWire(name, payload) }))
       },
       onClose(fn) {
         if (closed) fn()
@@ -212,7 +242,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     const { t, id, method, input } = frame as Record<string, unknown>
     if (t !== 'call' || (typeof id !== 'number' && typeof id !== 'string')) return
     const result = await opts.dispatch(method, input, { transport: 'ws', connection })
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ t: 'result', id, result }))
+    const wire = result.ok ? { ok: true, value: packForWire(String(method), result.value) } : result
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ t: 'result', id, result: wire }))
   }
 
   await new Promise<void>((ok, fail) => {
@@ -231,7 +262,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     token,
     warning,
     broadcast(name, payload) {
-      const text = JSON.stringify({ t: 'event', name, payload })
+      const text = JSON.stringify({ t: 'event', name, payload: packForWire(name, payload) })
       for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(text)
     },
     async close() {

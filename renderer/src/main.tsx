@@ -4,7 +4,11 @@
  * while the lists are on their way, so the scan, the transfer and the bundle's download and
  * compile overlap instead of running one after another.
  */
+import type { ProcessList } from '../../electron/common/api-types'
 import { createApi } from '../../electron/common/client'
+import type { Result } from '../../electron/common/contract'
+import { FIRST_SCREEN_ROWS, firstScreenUrl } from '../../electron/common/first-screen'
+import { unpackFromWire } from '../../electron/common/row-codec'
 import { pickTransport } from './api/pick-transport'
 import { createWsTransport } from './api/ws-transport'
 import './styles/app.css'
@@ -19,9 +23,18 @@ const transport = pickTransport((url) =>
   })
 )
 const api = createApi(transport)
-/** Rows of the first screen: a tall window's worth, with room for hidden kernel threads. */
-const FIRST_ROWS = 120
-const firstScreen = api['processes.list']({ firstRows: FIRST_ROWS })
+const askFirstScreen = (): Promise<ProcessList> =>
+  api['processes.list']({ firstRows: FIRST_SCREEN_ROWS })
+// Under `icebox serve` the first screen is a plain GET the page's Link header already started;
+// anything short of a good answer asks again over the transport (which reports errors).
+const firstScreen = window.icebox
+  ? askFirstScreen()
+  : fetch(firstScreenUrl(new URLSearchParams(location.search).get('token')))
+      .then((r) => (r.ok ? (r.json() as Promise<Result<unknown>>) : Promise.reject(new Error())))
+      .then((r) =>
+        r.ok ? (unpackFromWire('processes.list', r.value) as ProcessList) : askFirstScreen()
+      )
+      .catch(askFirstScreen)
 const firstList = api['processes.list']()
 // Handled by the store once it adopts the promises; this keeps an early failure from being
 // reported as unhandled in the meantime.

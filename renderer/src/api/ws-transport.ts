@@ -1,10 +1,12 @@
 /**
  * Transport over the `icebox serve` WebSocket: JSON frames `{t:'call',id,method,input}` →
  * `{t:'result',id,result}` and `{t:'event',name,payload}`. Reconnects after a drop; calls made
- * while disconnected fail fast with UNAVAILABLE instead of hanging.
+ * while disconnected fail fast with UNAVAILABLE instead of hanging. Process rows arrive packed
+ * (common/row-codec) and are unpacked here, so the Api sees plain rows.
  */
 import type { Result, Transport } from '../../../electron/common/contract'
 import type { EventName } from '../../../electron/common/names'
+import { unpackFromWire } from '../../../electron/common/row-codec'
 
 const CALL_TIMEOUT_MS = 120_000
 
@@ -22,7 +24,7 @@ function unavailable(why: string): Result<never> {
 
 /** Opens the WebSocket at `url` (ws://host/rpc?token=…). */
 export function createWsTransport(url: string, onStatus?: (connected: boolean) => void): Transport {
-  const pending = new Map<number, (r: Result<unknown>) => void>()
+  const pending = new Map<number, { method: string; resolve: (r: Result<unknown>) => void }>()
   const listeners = new Map<EventName, Set<(p: unknown) => void>>()
   let nextId = 1
   let ws: WebSocket
@@ -55,15 +57,18 @@ export function createWsTransport(url: string, onStatus?: (connected: boolean) =
         return
       }
       if (frame.t === 'result' && typeof frame.id === 'number') {
-        pending.get(frame.id)?.(frame.result ?? unavailable('empty reply'))
+        const call = pending.get(frame.id)
         pending.delete(frame.id)
+        const r = frame.result ?? unavailable('empty reply')
+        call?.resolve(r.ok ? { ok: true, value: unpackFromWire(call.method, r.value) } : r)
       } else if (frame.t === 'event' && frame.name) {
-        for (const l of listeners.get(frame.name) ?? []) l(frame.payload)
+        const payload = unpackFromWire(frame.name, frame.payload)
+        for (const l of listeners.get(frame.name) ?? []) l(payload)
       }
     })
     ws.addEventListener('close', () => {
       onStatus?.(false)
-      for (const [, resolve] of pending) resolve(unavailable('The connection closed.'))
+      for (const [, call] of pending) call.resolve(unavailable('The connection closed.'))
       pending.clear()
       setTimeout(connect, retryMs)
       retryMs = Math.min(retryMs * 2, 5000)
@@ -85,9 +90,12 @@ export function createWsTransport(url: string, onStatus?: (connected: boolean) =
           pending.delete(id)
           resolve(unavailable(`No answer to ${method} within ${CALL_TIMEOUT_MS / 1000} s.`))
         }, CALL_TIMEOUT_MS)
-        pending.set(id, (r) => {
-          clearTimeout(timer)
-          resolve(r)
+        pending.set(id, {
+          method,
+          resolve: (r) => {
+            clearTimeout(timer)
+            resolve(r)
+          }
         })
         ws.send(JSON.stringify({ t: 'call', id, method, input }))
       })

@@ -11,6 +11,7 @@ import { WebSocket } from 'ws'
 
 import type { ProcessesChanged, ProcessList } from '../../../electron/common/api-types'
 import { createDispatcher } from '../../../electron/common/dispatch'
+import { unpackFromWire } from '../../../electron/common/row-codec'
 import { startServer, type RunningServer } from '../../../electron/server/serve'
 import { createFakeBackend, syntheticRows, type FakeBackend } from '../../e2e/support/fake-handlers'
 
@@ -28,11 +29,13 @@ describe('icebox serve pushes processes.changed', () => {
   let ws: WebSocket
   const frames: Frame[] = []
   const sent: string[] = []
+  const sentById = new Map<number, string>()
   let nextId = 1
 
   const call = (method: string, input?: unknown): Promise<unknown> => {
     const id = nextId++
     sent.push(method)
+    sentById.set(id, method)
     ws.send(JSON.stringify({ t: 'call', id, method, input }))
     return waitFor((f) => f.t === 'result' && f.id === id).then((f) => f.result?.value)
   }
@@ -61,7 +64,15 @@ describe('icebox serve pushes processes.changed', () => {
     ws = new WebSocket(`ws://127.0.0.1:${server.port}/rpc?token=t0k`, {
       headers: { origin: `http://127.0.0.1:${server.port}` }
     })
-    ws.on('message', (d) => frames.push(JSON.parse(d.toString()) as Frame))
+    // Unpacked as the renderer's transport does (process rows travel packed).
+    ws.on('message', (d) => {
+      const f = JSON.parse(d.toString()) as Frame
+      if (f.t === 'event' && f.name) f.payload = unpackFromWire(f.name, f.payload)
+      const method = sentById.get(f.id ?? -1)
+      if (f.t === 'result' && method && f.result?.ok)
+        f.result.value = unpackFromWire(method, f.result.value)
+      frames.push(f)
+    })
     await new Promise((r) => ws.once('open', r))
   })
   afterAll(async () => {
@@ -86,6 +97,15 @@ describe('icebox serve pushes processes.changed', () => {
     expect(changes.removed).toEqual([7])
     // The client asked for the list once; everything after came as pushed changes.
     expect(sent.filter((m) => m === 'processes.list')).toHaveLength(1)
+  })
+
+  it('answers the first screen of rows over a plain GET too', async () => {
+    const res = await fetch(`http://127.0.0.1:${server.port}/first-screen.json?token=t0k`)
+    expect(res.status).toBe(200)
+    const result = (await res.json()) as { ok: boolean; value: unknown }
+    const list = unpackFromWire('processes.list', result.value) as ProcessList
+    expect(list.partial).toBe(true)
+    expect(list.rows).toHaveLength(100)
   })
 
   it('stops pushing while paused', async () => {

@@ -76,6 +76,31 @@ describe('icebox serve hygiene', () => {
     expect(asset.body).toBe('console.log(1)')
   })
 
+  it('lets the browser keep the content-hashed bundles but never the page', async () => {
+    const page = await get(server.port, `/?token=${token}`)
+    expect(page.headers['cache-control']).toBe('no-store')
+    const asset = await get(server.port, '/assets/app.js', { cookie: `icebox_token=${token}` })
+    expect(asset.headers['cache-control']).toBe('private, max-age=31536000, immutable')
+    const refused = await get(server.port, '/assets/app.js')
+    expect(refused.status).toBe(401)
+    expect(refused.headers['cache-control']).toBeUndefined()
+  })
+
+  it('names the first screen of rows in a preload header, behind the token like the rest', async () => {
+    const page = await get(server.port, `/?token=${token}`)
+    expect(page.headers.link).toBe(
+      `<./first-screen.json?token=${token}>; rel=preload; as=fetch; crossorigin`
+    )
+    const byCookie = await get(server.port, '/', { cookie: `icebox_token=${token}` })
+    expect(byCookie.headers.link).toBe('<./first-screen.json>; rel=preload; as=fetch; crossorigin')
+    expect((await get(server.port, '/first-screen.json')).status).toBe(401)
+    const answer = await get(server.port, `/first-screen.json?token=${token}`)
+    expect(answer.status).toBe(200)
+    expect(answer.headers['cache-control']).toBe('no-store')
+    // These handlers have no processes.list: the error travels as data, as over the WebSocket.
+    expect(JSON.parse(answer.body)).toMatchObject({ ok: false })
+  })
+
   it('answers 403 to a foreign Host (DNS rebinding) or Origin', async () => {
     const badHost = await get(server.port, `/?token=${token}`, { host: 'evil.example:80' })
     expect(badHost.status).toBe(403)
@@ -112,7 +137,8 @@ describe('icebox serve hygiene', () => {
     expect(await events).toEqual({
       t: 'event',
       name: 'processes.changed',
-      payload: { takenAt: 'x', upserted: [], removed: [3] }
+      // Rows travel packed (common/row-codec).
+      payload: { takenAt: 'x', upserted: { packed: 'rows/1', strings: [], rows: [] }, removed: [3] }
     })
     ws.close()
   })

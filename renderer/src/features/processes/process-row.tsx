@@ -7,7 +7,6 @@
 import { memo, type ReactNode } from 'react'
 
 import type { ProcessRow } from '../../../../electron/common/api-types'
-import { GRID_TEMPLATE } from './process-columns'
 import { rowText } from './row-text'
 import { VerdictBadge } from './verdict-badge'
 
@@ -19,7 +18,6 @@ export interface ProcessRowProps {
   expanded: boolean
   /** Top of the row in the scrolled body, px. */
   start: number
-  height: number
   selected: boolean
   /** Shown only because a descendant matches the search. */
   context: boolean
@@ -34,7 +32,8 @@ export interface ProcessRowProps {
 function ProcessRowInner(props: ProcessRowProps): ReactNode {
   const { row: r, canExpand, expanded } = props
   const t = rowText(r, props.takenAt)
-  const c = r.counts
+  // Few elements per row: text sits directly in its cell (titles on the cell), so a row entering
+  // the window while scrolling creates, styles and lays out as little as possible.
   return (
     <div
       role="row"
@@ -43,11 +42,7 @@ function ProcessRowInner(props: ProcessRowProps): ReactNode {
       aria-level={props.depth + 1}
       data-pid={r.pid}
       className={`tr${props.selected ? ' selected' : ''}${props.context ? ' context' : ''}`}
-      style={{
-        gridTemplateColumns: GRID_TEMPLATE,
-        transform: `translateY(${props.start}px)`,
-        height: `${props.height}px`
-      }}
+      style={{ top: `${props.start}px` }}
       onClick={() => props.onSelect(r.pid)}
       onDoubleClick={() => r.verdict !== 'blocked' && props.onOpen(r.pid)}
       onContextMenu={(e) => {
@@ -55,27 +50,27 @@ function ProcessRowInner(props: ProcessRowProps): ReactNode {
         props.onMenu(r.pid, e.clientX, e.clientY)
       }}
     >
-      <div role="gridcell" className="td td-name">
-        <span className="name-cell" style={{ paddingLeft: `${props.depth * 14}px` }}>
-          {canExpand ? (
-            <button
-              type="button"
-              className="expander"
-              aria-label={expanded ? 'Collapse' : 'Expand'}
-              tabIndex={-1}
-              onClick={(e) => {
-                e.stopPropagation()
-                props.onToggle(props.id, expanded)
-              }}
-            >
-              {expanded ? '▾' : '▸'}
-            </button>
-          ) : (
-            <span className="expander-space" />
-          )}
-          <span className="proc-name">{r.name}</span>
-          <span className="proc-cmd">{r.command}</span>
-        </span>
+      <div
+        role="gridcell"
+        className={`td td-name${canExpand ? '' : ' leaf'}`}
+        style={{ paddingLeft: `${6 + props.depth * 14}px` }}
+      >
+        {canExpand && (
+          <button
+            type="button"
+            className="expander"
+            aria-label={expanded ? 'Collapse' : 'Expand'}
+            tabIndex={-1}
+            onClick={(e) => {
+              e.stopPropagation()
+              props.onToggle(props.id, expanded)
+            }}
+          >
+            {expanded ? '▾' : '▸'}
+          </button>
+        )}
+        <span className="proc-name">{r.name}</span>
+        <span className="proc-cmd">{r.command}</span>
       </div>
       <div role="gridcell" className="td td-pid">
         {r.pid}
@@ -83,13 +78,11 @@ function ProcessRowInner(props: ProcessRowProps): ReactNode {
       <div role="gridcell" className="td td-user">
         {r.user}
       </div>
-      <div role="gridcell" className="td td-state">
-        <span title={r.state}>{t.state}</span>
+      <div role="gridcell" className="td td-state" title={r.state}>
+        {t.state}
       </div>
-      <div role="gridcell" className="td td-started">
-        <span title={r.startTime}>
-          {t.startedLocal} <span className="muted">· {t.startedRelative}</span>
-        </span>
+      <div role="gridcell" className="td td-started" title={r.startTime}>
+        {t.startedLocal} <span className="muted">· {t.startedRelative}</span>
       </div>
       <div role="gridcell" className="td td-memory">
         {t.memory}
@@ -97,13 +90,9 @@ function ProcessRowInner(props: ProcessRowProps): ReactNode {
       <div role="gridcell" className="td td-threads">
         {r.threads}
       </div>
-      <div role="gridcell" className="td td-resources">
-        <span className="resources" title={t.resourcesTitle}>
-          {c.pipes > 0 && <span className="res">{c.pipes} pipe</span>}
-          {c.sockets > 0 && <span className="res">{c.sockets} sock</span>}
-          {c.locks > 0 && <span className="res">{c.locks} lock</span>}
-          {c.devices > 0 && <span className="res res-dev">{c.devices} dev</span>}
-        </span>
+      <div role="gridcell" className="td td-resources" title={t.resourcesTitle}>
+        {t.resources}
+        {t.devices && <span className="res-dev">{t.devices}</span>}
       </div>
       <div role="gridcell" className="td td-verdict">
         <VerdictBadge verdict={r.verdict} reasons={r.reasons} />

@@ -1,27 +1,18 @@
 /**
  * The process tree table: TanStack Table v9 for the column model and sorting state, the rows
  * from lib/tree's flattening (expansion kept across refreshes by row id, sorting within each
- * level), and a virtualized body with fixed row heights (nothing is measured).
+ * level), and the virtualized body (process-table-body), which alone re-renders while scrolling.
  */
 import { useTable, type SortingState, type Updater } from '@tanstack/react-table'
-import { useVirtualizer } from '@tanstack/react-virtual'
-import {
-  useCallback,
-  useLayoutEffect,
-  useMemo,
-  useRef,
-  type KeyboardEvent,
-  type ReactNode
-} from 'react'
+import { useCallback, useLayoutEffect, useMemo, type CSSProperties, type ReactNode } from 'react'
 
 import { buildForest, filterRows, flattenForest, type ProcessNode } from '../../lib/tree'
 import { useAppStore } from '../../store/create-store'
 import { compareFor, GRID_TEMPLATE, processColumns, processFeatures } from './process-columns'
-import { ProcessRowView } from './process-row'
+import { ProcessTableBody } from './process-table-body'
 
-const ROW_HEIGHT = 28
-/** Rows rendered beyond each edge of the window: enough for a fast wheel flick per frame. */
-const OVERSCAN = 8
+/** Header and rows share the column template through a custom property (not one inline style per row). */
+const GRID_STYLE = { '--grid': GRID_TEMPLATE } as CSSProperties
 // Stable references: TanStack recomputes when options change identity.
 const NO_DATA: ProcessNode[] = []
 const selectNothing = (): Record<string, never> => ({})
@@ -103,17 +94,6 @@ export function ProcessTable(props: { forest: ProcessNode[]; context: Set<number
     selectNothing
   )
 
-  const scrollRef = useRef<HTMLDivElement>(null)
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: OVERSCAN,
-    // Rows render in React's next task rather than synchronously inside each scroll event, so
-    // several scroll events can share one render; the overscan covers the gap.
-    useFlushSync: false
-  })
-
   const markApplied = useAppStore((s) => s.markApplied)
   // Runs after React put this list into the DOM: the "applied in" figure of the status bar.
   useLayoutEffect(() => markApplied(), [forest, markApplied])
@@ -132,64 +112,9 @@ export function ProcessTable(props: { forest: ProcessNode[]; context: Set<number
     },
     [searching, toggleCollapsed]
   )
-  const selectedIndex = useMemo(
-    () => rows.findIndex((r) => r.node.row.pid === selectedPid),
-    [rows, selectedPid]
-  )
-
-  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
-    if (rows.length === 0) return
-    const move = (i: number): void => {
-      const at = Math.max(0, Math.min(rows.length - 1, i))
-      const r = rows[at]
-      if (!r) return
-      select(r.node.row.pid)
-      virtualizer.scrollToIndex(at)
-    }
-    const cur = rows[selectedIndex]
-    const canExpand = (cur?.node.children.length ?? 0) > 0
-    switch (e.key) {
-      case 'ArrowDown':
-        move(selectedIndex + 1)
-        break
-      case 'ArrowUp':
-        move(selectedIndex <= 0 ? 0 : selectedIndex - 1)
-        break
-      case 'Home':
-        move(0)
-        break
-      case 'End':
-        move(rows.length - 1)
-        break
-      case 'PageDown':
-        move(selectedIndex + 20)
-        break
-      case 'PageUp':
-        move(selectedIndex - 20)
-        break
-      case 'ArrowRight':
-        if (cur && canExpand && !cur.expanded) onToggle(cur.node.id, false)
-        else if (canExpand) move(selectedIndex + 1)
-        break
-      case 'ArrowLeft':
-        if (cur && canExpand && cur.expanded) onToggle(cur.node.id, true)
-        else if (cur?.parentId) {
-          const pi = rows.findIndex((r) => r.node.id === cur.parentId)
-          if (pi >= 0) move(pi)
-        }
-        break
-      case 'Enter':
-        if (cur && cur.node.row.verdict !== 'blocked') void openFreeze(cur.node.row.pid)
-        break
-      default:
-        return
-    }
-    e.preventDefault()
-  }
-
   return (
-    <div className="ptable" role="treegrid" aria-rowcount={rows.length}>
-      <div className="ptable-head" style={{ gridTemplateColumns: GRID_TEMPLATE }} role="row">
+    <div className="ptable" role="treegrid" aria-rowcount={rows.length} style={GRID_STYLE}>
+      <div className="ptable-head" role="row">
         {table.getHeaderGroups()[0]?.headers.map((h) => {
           const sorted = h.column.getIsSorted()
           return (
@@ -209,42 +134,16 @@ export function ProcessTable(props: { forest: ProcessNode[]; context: Set<number
           )
         })}
       </div>
-      <div
-        className="ptable-body"
-        ref={scrollRef}
-        tabIndex={0}
-        onKeyDown={onKeyDown}
-        data-testid="process-table"
-      >
-        {rows.length === 0 && <div className="empty">No processes match.</div>}
-        <div style={{ height: `${virtualizer.getTotalSize()}px`, position: 'relative' }}>
-          {virtualizer.getVirtualItems().map((v) => {
-            const flat = rows[v.index]
-            if (!flat) return null
-            const { node } = flat
-            const pid = node.row.pid
-            return (
-              <ProcessRowView
-                key={node.id}
-                id={node.id}
-                row={node.row}
-                depth={flat.depth}
-                canExpand={node.children.length > 0}
-                expanded={flat.expanded}
-                start={v.start}
-                height={ROW_HEIGHT}
-                selected={pid === selectedPid}
-                context={context.has(pid)}
-                takenAt={takenAt}
-                onSelect={select}
-                onMenu={onMenu}
-                onOpen={onOpen}
-                onToggle={onToggle}
-              />
-            )
-          })}
-        </div>
-      </div>
+      <ProcessTableBody
+        rows={rows}
+        context={context}
+        selectedPid={selectedPid}
+        takenAt={takenAt}
+        onSelect={select}
+        onMenu={onMenu}
+        onOpen={onOpen}
+        onToggle={onToggle}
+      />
     </div>
   )
 }
