@@ -1,24 +1,20 @@
 /**
  * Reads the two facts the helper must verify in a stored image set before it is accepted or
  * restored (security-model.md §4.6): the process tree (pstree.img) and each task's credentials
- * (core-TID.img → thread_core.creds). A deliberately small, strict protobuf reader: the bytes are
- * attacker-controlled, so every length is bounds-checked, and a field that should appear once but
- * appears twice is refused instead of being merged (protobuf's last-one-wins would let a second
- * copy override what a lenient reader saw first).
+ * (core-TID.img → thread_core.creds), with the strict reader of strict-proto.ts (the bytes are
+ * attacker-controlled). The exe link, namespaces and plugins are checked in image-origin.ts.
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs'
 import { join } from 'node:path'
 
 import { readTreeCreds } from '../core/images/creds'
+import { ImageCheckError, fields, one, readEntries, repeated, u32 } from './strict-proto'
 
-const HEAD_MAGIC = 0x54564319
+export { ImageCheckError } from './strict-proto'
+
 const PSTREE_MAGIC = 0x50273030
-const CORE_MAGIC = 0x55053847
+export const CORE_MAGIC = 0x55053847
 /** task_state of a zombie in core.tc. */
 const TASK_DEAD = 2
-const MAX_IMAGE = 16 * 1024 * 1024
-
-export class ImageCheckError extends Error {}
 
 export interface PstreeEntry {
   pid: number
@@ -41,108 +37,6 @@ export interface ImageCreds {
   capAmb: number[]
   secbits: number
   groups: number[]
-}
-
-type Field = { no: number; wire: number; varint?: bigint; bytes?: Uint8Array }
-
-/** Splits one protobuf message into fields (varint and length-delimited; fixed too, skipped). */
-function fields(buf: Uint8Array): Field[] {
-  const out: Field[] = []
-  let i = 0
-  const varint = (): bigint => {
-    let v = 0n
-    for (let shift = 0n; shift < 70n; shift += 7n) {
-      if (i >= buf.length) throw new ImageCheckError('truncated varint')
-      const b = buf[i++] as number
-      v |= BigInt(b & 0x7f) << shift
-      if ((b & 0x80) === 0) return v
-    }
-    throw new ImageCheckError('varint too long')
-  }
-  while (i < buf.length) {
-    const key = varint()
-    const no = Number(key >> 3n)
-    const wire = Number(key & 7n)
-    if (wire === 0) out.push({ no, wire, varint: varint() })
-    else if (wire === 2) {
-      const len = Number(varint())
-      if (len < 0 || i + len > buf.length) throw new ImageCheckError('field overruns message')
-      out.push({ no, wire, bytes: buf.subarray(i, i + len) })
-      i += len
-    } else if (wire === 1) i += 8
-    else if (wire === 5) i += 4
-    else throw new ImageCheckError(`unsupported wire type ${wire}`)
-    if (i > buf.length) throw new ImageCheckError('field overruns message')
-  }
-  return out
-}
-
-function u32(v: bigint | undefined): number {
-  if (v === undefined || v > 0xffffffffn) throw new ImageCheckError('bad uint32')
-  return Number(v)
-}
-
-/** The single value of a non-repeated field; refuses duplicates and absence. */
-function one(fs: Field[], no: number): Field {
-  const hits = fs.filter((f) => f.no === no)
-  if (hits.length !== 1) throw new ImageCheckError(`field ${no} appears ${hits.length} times`)
-  return hits[0] as Field
-}
-
-/** A repeated uint32 field, packed or not. */
-function repeated(fs: Field[], no: number): number[] {
-  const out: number[] = []
-  for (const f of fs.filter((x) => x.no === no)) {
-    if (f.wire === 0) out.push(u32(f.varint))
-    else if (f.bytes) {
-      for (const p of fields(wrapPacked(f.bytes))) out.push(u32(p.varint))
-    }
-  }
-  return out
-}
-
-/** Re-frames a packed varint run as field-1 varints so `fields` can read it. */
-function wrapPacked(bytes: Uint8Array): Uint8Array {
-  const out: number[] = []
-  let start = 0
-  for (let i = 0; i < bytes.length; i++) {
-    if (((bytes[i] as number) & 0x80) === 0) {
-      out.push(0x08, ...bytes.subarray(start, i + 1))
-      start = i + 1
-    }
-  }
-  if (start !== bytes.length) throw new ImageCheckError('truncated packed field')
-  return Uint8Array.from(out)
-}
-
-/** Reads an image file safely (no symlinks, regular file, bounded) and returns its entries. */
-function readEntries(path: string, magic: number): Uint8Array[] {
-  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
-  let buf: Buffer
-  try {
-    const st = fstatSync(fd)
-    if (!st.isFile() || st.size > MAX_IMAGE)
-      throw new ImageCheckError(`${path}: not a small regular file`)
-    buf = Buffer.alloc(st.size)
-    if (readSync(fd, buf, 0, st.size, 0) !== st.size)
-      throw new ImageCheckError(`${path}: short read`)
-  } finally {
-    closeSync(fd)
-  }
-  if (buf.length < 8 || buf.readUInt32LE(0) !== HEAD_MAGIC || buf.readUInt32LE(4) !== magic) {
-    throw new ImageCheckError(`${path}: wrong magic`)
-  }
-  const out: Uint8Array[] = []
-  let off = 8
-  while (off < buf.length) {
-    if (off + 4 > buf.length) throw new ImageCheckError(`${path}: truncated entry size`)
-    const len = buf.readUInt32LE(off)
-    off += 4
-    if (off + len > buf.length) throw new ImageCheckError(`${path}: entry overruns file`)
-    out.push(buf.subarray(off, off + len))
-    off += len
-  }
-  return out
 }
 
 /** All processes of the image set, parent before child. */
