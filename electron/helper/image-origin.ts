@@ -219,11 +219,7 @@ export function verifyImageOrigin(
       )
     }
   }
-  const files = splitEntries(
-    readImageFile(join(dir, 'files.img')) ?? Buffer.alloc(0),
-    FILES_MAGIC,
-    'files.img'
-  )
+  const files = readEntries(join(dir, 'files.img'), FILES_MAGIC)
   const remapped = remappedIds(dir)
   const exes = new Map(record.tasks.map((t) => [t.pid, t.exe]))
   for (const t of tree) {

@@ -18,8 +18,8 @@ import {
   type NsIds
 } from '../../../electron/helper/image-origin'
 import { fields, oneU32, splitEntries } from '../../../electron/helper/strict-proto'
+import { bfield, COMMON, image as buildImage, vfield } from '../images/image-bytes'
 
-const HEAD = 0x54564319
 const MAGIC = {
   inventory: 0x58313116,
   core: 0x55053847,
@@ -29,39 +29,13 @@ const MAGIC = {
   remap: 0x59133954
 }
 
-function varint(n: number): number[] {
-  const out: number[] = []
-  let v = BigInt(n)
-  do {
-    let b = Number(v & 0x7fn)
-    v >>= 7n
-    if (v > 0n) b |= 0x80
-    out.push(b)
-  } while (v > 0n)
-  return out
-}
-const num = (no: number, v: number): number[] => [...varint(no << 3), ...varint(v)]
-const msg = (no: number, body: number[] | string): number[] => {
-  const bytes = typeof body === 'string' ? [...Buffer.from(body)] : body
-  return [...varint((no << 3) | 2), ...varint(bytes.length), ...bytes]
-}
+const num = vfield
+const msg = (no: number, body: number[] | string): number[] =>
+  bfield(no, typeof body === 'string' ? [...Buffer.from(body)] : body)
 
 /** An image file: common magic (or the inventory's single magic) and length-prefixed entries. */
-function image(magic: number, entries: number[][], single = false): Buffer {
-  const head = Buffer.alloc(single ? 4 : 8)
-  if (single) head.writeUInt32LE(magic, 0)
-  else {
-    head.writeUInt32LE(HEAD, 0)
-    head.writeUInt32LE(magic, 4)
-  }
-  const parts: Buffer[] = [head]
-  for (const e of entries) {
-    const len = Buffer.alloc(4)
-    len.writeUInt32LE(e.length, 0)
-    parts.push(len, Buffer.from(e))
-  }
-  return Buffer.concat(parts)
-}
+const image = (magic: number, entries: number[][], single = false): Buffer =>
+  Buffer.from(buildImage(magic, entries, single ? null : COMMON))
 
 /** task_kobj_ids_entry as CRIU 4.2.1 writes it for a task in the host's namespaces. */
 const HOST_NS: NsIds = { pid: 1, net: 2, ipc: 3, uts: 4, time: 5, mnt: 6, user: 7, cgroup: 8 }
