@@ -102,10 +102,12 @@ export async function restoreOp(
   checkFiles(dir, m)
   const { tasks, namespaces } = m.helper
   if (!Array.isArray(tasks) || typeof namespaces !== 'object' || namespaces === null) {
-    throw damaged(
-      req.id,
-      'it was stored by an older helper that did not record its programs and namespaces, so they cannot be checked'
-    )
+    throw new AppError({
+      code: 'HELPER_REFUSED',
+      message: `Snapshot ${req.id} will not be restored.`,
+      why: 'It was stored by an older helper that did not record its programs and namespaces, so the images cannot be checked against them.',
+      remedy: 'Delete it (icebox rm ID) and freeze the process again.'
+    })
   }
   let tree
   try {
