@@ -5,7 +5,7 @@
  * snapshot still restores; two racing dumps cannot both pass a quota that fits one.
  */
 import { spawn } from 'node:child_process'
-import { readdirSync, readFileSync, realpathSync } from 'node:fs'
+import { readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -162,6 +162,16 @@ describe('exe link, plugins and namespaces of an image (§4.6)', () => {
     const e = refusedRestore(base, id)
     expect(e.code).toBe('HELPER_REFUSED')
     expect(e.why).toMatch(/utsns-11\.img, a namespace image/)
+  })
+
+  it('a snapshot whose manifest records no programs (older helper) is refused with what to do', () => {
+    const id = tamperedWith(base, 'files.img', 'pass', null, true)
+    const file = join(snapshotDir(env.uid, id), 'manifest.json')
+    const m = JSON.parse(readFileSync(file, 'utf8')) as { helper: Record<string, unknown> }
+    delete m.helper.tasks
+    writeFileSync(file, JSON.stringify(m))
+    const e = refusedRestore(base, id)
+    expect(e.why).toMatch(/older helper that did not record its programs/)
   })
 
   it('a genuine snapshot still freezes and restores through the helper (control)', async () => {
