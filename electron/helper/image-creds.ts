@@ -1,8 +1,9 @@
 /**
  * Reads the two facts the helper must verify in a stored image set before it is accepted or
  * restored (security-model.md §4.6): the process tree (pstree.img) and each task's credentials
- * (core-TID.img → thread_core.creds), with the strict reader of core/images/strict-proto.ts: the
- * bytes are attacker-controlled.
+ * (core-TID.img → thread_core.creds), with the strict reader of core/images/strict-proto.ts (the
+ * bytes are attacker-controlled). The exe link, namespaces and plugins are checked in
+ * image-origin.ts.
  */
 import { join } from 'node:path'
 
@@ -20,7 +21,7 @@ import {
 
 export { ImageCheckError, type PstreeEntry }
 
-const CORE_MAGIC = 0x55053847
+export const CORE_MAGIC = 0x55053847
 /** task_state of a zombie in core.tc. */
 const TASK_DEAD = 2
 

@@ -19,6 +19,7 @@ import { join } from 'node:path'
 import { MANIFEST_FORMAT, type Manifest } from '../common/snapshot'
 import type { HelperDumpChoices } from '../core/privilege/protocol'
 import { CHILD_ENV, CRIU_PATH } from './criu-argv'
+import type { NsIds, TaskExe } from './image-origin'
 import { writeAll, type IngestedFile } from './ingest'
 
 export const MANIFEST_NAME = 'manifest.json'
@@ -31,6 +32,10 @@ export interface HelperSection {
   pids: number[]
   choices: HelperDumpChoices
   files: IngestedFile[]
+  /** Each process's /proc/PID/exe as read before CRIU ran: restore checks the exe links. */
+  tasks: TaskExe[]
+  /** CRIU's namespace ids of the snapshot (inventory root_ids) as verified at ingest. */
+  namespaces: NsIds
 }
 
 export type HelperManifest = Manifest & { helper: HelperSection }

@@ -17,6 +17,7 @@ import {
   unprivDumpArgv
 } from './criu-argv'
 import { ImageCheckError, verifyImageSet } from './image-creds'
+import { OriginError, verifyImageOrigin, type NsIds, type TaskExe } from './image-origin'
 import { ingest } from './ingest'
 import { hostFacts, writeManifest } from './manifest'
 import { MANIFEST_FORMAT } from '../common/snapshot'
@@ -33,13 +34,17 @@ import {
   ownerTag,
   removeUserDir,
   userImagesDir,
+  userLockPath,
   userStagingDir,
   type StoreLayout
 } from './store'
+import { acquireLock, FLOCK_PATH } from './store-lock'
 import { requireTrusted } from './trusted-files'
 import type { UserInfo } from './users'
 
 const DUMP_TIMEOUT_MS = 10 * 60_000
+/** How long a dump waits for the same user's previous dump (at most one CRIU run plus ingest). */
+const LOCK_WAIT_S = 12 * 60
 
 /** Yama's ptrace_scope, or null when Yama is not active. */
 export function yamaScope(): number | null {
@@ -79,17 +84,71 @@ function readArgs(path: string, max: number): string[] {
   }
 }
 
+/**
+ * The post-dump check of a staged copy (root-only, after ingest): pstree root, every task's
+ * creds, exe links against what was read from /proc, namespaces and plugins. Returns the
+ * snapshot's namespace ids; throws HELPER_REFUSED with what, why and what to do.
+ */
+export function verifyStaged(
+  dir: string,
+  user: Pick<UserInfo, 'uid' | 'groups'>,
+  rootPid: number,
+  tasks: readonly TaskExe[]
+): NsIds {
+  let tree
+  try {
+    tree = verifyImageSet(dir, user.uid, user.groups, rootPid)
+  } catch (e) {
+    if (!(e instanceof ImageCheckError)) throw e
+    throw new AppError({
+      code: 'HELPER_REFUSED',
+      message: 'The snapshot was rejected: its recorded credentials are not yours.',
+      why: e.message,
+      remedy: 'The process may be hostile or the image was altered; the snapshot was deleted.'
+    })
+  }
+  try {
+    return verifyImageOrigin(dir, tree, { tasks })
+  } catch (e) {
+    if (!(e instanceof ImageCheckError)) throw e
+    throw new AppError({
+      code: 'HELPER_REFUSED',
+      message: 'The snapshot was rejected: it does not match the processes that were checked.',
+      why: e.message,
+      remedy:
+        e instanceof OriginError
+          ? e.remedy
+          : 'The image is malformed; the process may be hostile. The snapshot was deleted.'
+    })
+  }
+}
+
 export async function dumpOp(
   req: DumpRequest,
   user: UserInfo,
   l: StoreLayout,
   cfg: HelperConfig
 ): Promise<DumpResult> {
-  requireTrusted([CRIU_PATH, SETPRIV_PATH, PRLIMIT_PATH])
+  requireTrusted([CRIU_PATH, SETPRIV_PATH, PRLIMIT_PATH, FLOCK_PATH])
   ensureRootDir(EMPTY_PLUGIN_DIR, 0o755)
+  // Held from the quota check through publish (§4.7); the kernel drops it if we are killed.
+  const lock = await acquireLock(userLockPath(l, user.uid), LOCK_WAIT_S)
+  try {
+    return await dumpLocked(req, user, l, cfg)
+  } finally {
+    lock.release()
+  }
+}
+
+async function dumpLocked(
+  req: DumpRequest,
+  user: UserInfo,
+  l: StoreLayout,
+  cfg: HelperConfig
+): Promise<DumpResult> {
   const budget = checkQuota(l, user.uid, cfg)
   const rules = { uid: user.uid, groups: user.groups, forbidden: selfAndAncestors() }
-  const pids = validateDumpTree(req.pid, req.startTicks, rules)
+  const { pids, exes } = validateDumpTree(req.pid, req.startTicks, rules)
   const comm = readSmall(`/proc/${req.pid}/comm`, 64)
   const cmdline = readArgs(`/proc/${req.pid}/cmdline`, 4096)
 
@@ -127,17 +186,7 @@ export async function dumpOp(
     }
     mkdirSync(tmp, { mode: 0o700 })
     const files = ingest(staging, tmp, user.uid, budget)
-    try {
-      verifyImageSet(tmp, user.uid, user.groups, req.pid)
-    } catch (e) {
-      if (!(e instanceof ImageCheckError)) throw e
-      throw new AppError({
-        code: 'HELPER_REFUSED',
-        message: 'The snapshot was rejected: its recorded credentials are not yours.',
-        why: e.message,
-        remedy: 'The process may be hostile or the image was altered; the snapshot was deleted.'
-      })
-    }
+    const namespaces = verifyStaged(tmp, user, req.pid, exes)
     const bytes = files.reduce((s, f) => s + f.size, 0)
     const pages = files.filter((f) => f.name.startsWith('pages-')).reduce((n, f) => n + f.size, 0)
     writeManifest(tmp, {
@@ -153,7 +202,7 @@ export async function dumpOp(
         user: user.name,
         startTime: new Date(bootMs() + (req.startTicks * 1000) / 100).toISOString(),
         startTicks: req.startTicks,
-        exe: null,
+        exe: exes[0]?.exe ?? null,
         cwd: null,
         sessionLeader: !req.choices.shellJob,
         tty: null
@@ -167,7 +216,16 @@ export async function dumpOp(
       stats: null,
       restores: [],
       preflight: { pids, files: [], exes: [], extUnixPeers: [] },
-      helper: { mode: 'user', uid: user.uid, rootPid: req.pid, pids, choices: req.choices, files }
+      helper: {
+        mode: 'user',
+        uid: user.uid,
+        rootPid: req.pid,
+        pids,
+        choices: req.choices,
+        files,
+        tasks: exes,
+        namespaces
+      }
     })
     for (const f of readdirSync(tmp)) grantRead(join(tmp, f), user.uid, false)
     grantRead(tmp, user.uid, true)

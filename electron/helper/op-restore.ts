@@ -17,6 +17,7 @@ import {
   unprivRestoreArgv
 } from './criu-argv'
 import { ImageCheckError, verifyImageSet } from './image-creds'
+import { verifyImageOrigin } from './image-origin'
 import { MANIFEST_NAME, readManifest, type HelperManifest } from './manifest'
 import { parseStatus } from './proc-check'
 import { runChild } from './run'
@@ -99,9 +100,19 @@ export async function restoreOp(
   if (!m || m.id !== req.id || m.helper.uid !== user.uid)
     throw damaged(req.id, 'its manifest is missing or not yours')
   checkFiles(dir, m)
+  const { tasks, namespaces } = m.helper
+  if (!Array.isArray(tasks) || typeof namespaces !== 'object' || namespaces === null) {
+    throw new AppError({
+      code: 'HELPER_REFUSED',
+      message: `Snapshot ${req.id} will not be restored.`,
+      why: 'It was stored by an older helper that did not record its programs and namespaces, so the images cannot be checked against them.',
+      remedy: 'Delete it (icebox rm ID) and freeze the process again.'
+    })
+  }
   let tree
   try {
     tree = verifyImageSet(dir, user.uid, user.groups, m.helper.rootPid)
+    verifyImageOrigin(dir, tree, { tasks, namespaces })
   } catch (e) {
     if (e instanceof ImageCheckError) throw damaged(req.id, e.message)
     throw e

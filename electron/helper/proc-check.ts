@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
 
 import { AppError } from '../common/errors'
+import type { TaskExe } from './image-origin'
 
 /** PF_KTHREAD in /proc/PID/stat field 9. */
 const PF_KTHREAD = 0x00200000
@@ -160,8 +161,26 @@ function readTaskFacts(procDir: string): { stat: StatFacts; status: StatusFacts;
   return { stat, status, secure }
 }
 
+/** Namespaces a task must share with the helper (CRIU would otherwise dump or nest them). */
+const NAMESPACES = ['pid', 'mnt', 'user', 'net', 'ipc', 'uts', 'cgroup', 'time']
+
+/** The namespace links of a task; a kind the kernel lacks (e.g. no ns/time) reads ''. */
 function nsIds(procDir: string): string[] {
-  return ['pid', 'mnt', 'user'].map((ns) => readlinkSync(`${procDir}/ns/${ns}`))
+  return NAMESPACES.map((ns) => {
+    try {
+      return readlinkSync(`${procDir}/ns/${ns}`)
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return ''
+      throw e
+    }
+  })
+}
+
+/** What the dump check returns: every pid of the tree and each process's program. */
+export interface DumpTree {
+  pids: number[]
+  /** /proc/PID/exe of each process as read during the check (recorded in the manifest). */
+  exes: TaskExe[]
 }
 
 /** The helper's own pid and every ancestor up to init: never valid targets. */
@@ -179,9 +198,9 @@ export function selfAndAncestors(procRoot = '/proc'): Set<number> {
 
 /**
  * Checks the target (start time must match) and every thread and descendant; returns all pids
- * of the tree. Throws NO_SUCH_PROCESS, PERMISSION_DENIED or NOT_FREEZABLE.
+ * of the tree and their programs. Throws NO_SUCH_PROCESS, PERMISSION_DENIED or NOT_FREEZABLE.
  */
-export function validateDumpTree(pid: number, startTicks: number, rules: TaskRules): number[] {
+export function validateDumpTree(pid: number, startTicks: number, rules: TaskRules): DumpTree {
   const root = `/proc/${pid}`
   let facts
   try {
@@ -204,6 +223,7 @@ export function validateDumpTree(pid: number, startTicks: number, rules: TaskRul
   }
   const selfNs = nsIds('/proc/self')
   const pids: number[] = []
+  const exes: TaskExe[] = []
   const queue = [pid]
   while (queue.length > 0) {
     const p = queue.shift() as number
@@ -230,15 +250,20 @@ export function validateDumpTree(pid: number, startTicks: number, rules: TaskRul
         const what = p === pid ? reason : `its child process ${p}: ${reason}`
         refuse(pid, what, DENY_REASONS.test(reason) ? 'PERMISSION_DENIED' : 'NOT_FREEZABLE')
       }
-      if (nsIds(dir).some((id, i) => id !== selfNs[i])) {
+      if (nsIds(dir).some((id, i) => selfNs[i] !== '' && id !== selfNs[i])) {
         refuse(pid, 'it runs inside another namespace (a container or sandbox)', 'NOT_FREEZABLE')
       }
       for (const c of readFileSync(`${dir}/children`, 'utf8').trim().split(/\s+/)) {
         if (/^[0-9]+$/.test(c)) queue.push(Number(c))
       }
     }
+    try {
+      exes.push({ pid: p, exe: readlinkSync(`/proc/${p}/exe`) })
+    } catch {
+      refuse(pid, `the program file of process ${p} could not be read`, 'NOT_FREEZABLE')
+    }
   }
-  return pids
+  return { pids, exes }
 }
 
 /** Re-reads the start time: true while `pid` is still the process that was validated. */

@@ -9,6 +9,7 @@
  *       <uid>/                       root 0711 (the user cannot rename what is inside)
  *         <id>.<owner>/              user 0700: CRIU (as the user) writes here
  *     tmp/                           root 0700: ingest and delete in progress (same filesystem)
+ *     locks/                         root 0700: <uid>.lock, the per-user dump lock (store-lock.ts)
  *
  * Work in progress is named after the helper that owns it (`<pid>-<start ticks>`), so a later run
  * can tell a crashed helper's leftovers from a live one's and remove them.
@@ -40,6 +41,7 @@ export interface StoreLayout {
   images: string
   staging: string
   tmp: string
+  locks: string
 }
 
 export function layout(root = STORE_ROOT): StoreLayout {
@@ -47,7 +49,8 @@ export function layout(root = STORE_ROOT): StoreLayout {
     root,
     images: join(root, 'images'),
     staging: join(root, 'staging'),
-    tmp: join(root, 'tmp')
+    tmp: join(root, 'tmp'),
+    locks: join(root, 'locks')
   }
 }
 
@@ -93,6 +96,12 @@ export function ensureLayout(l: StoreLayout): void {
   ensureRootDir(l.images, 0o711)
   ensureRootDir(l.staging, 0o711)
   ensureRootDir(l.tmp, 0o700)
+  ensureRootDir(l.locks, 0o700)
+}
+
+/** The user's dump lock file (held from the quota check through publish). */
+export function userLockPath(l: StoreLayout, uid: number): string {
+  return join(l.locks, `${uid}.lock`)
 }
 
 /** Grants the user read access to a path through an ACL entry (and nothing else). */

@@ -5,7 +5,7 @@
 import { join } from 'node:path'
 
 import type { DumpStats } from '../../common/snapshot'
-import { fields, readEntries, SERVICE_MAGIC, type Field } from '../images/strict-proto'
+import { fields, readEntries, type Field } from '../images/strict-proto'
 
 const STATS_MAGIC = 0x57093306
 
@@ -19,7 +19,7 @@ function num(fs: Field[], no: number): number {
 /** Dump stats of an images directory, or null when there is no (readable) stats-dump. */
 export function readDumpStats(dir: string): DumpStats | null {
   try {
-    const entries = readEntries(join(dir, 'stats-dump'), STATS_MAGIC, SERVICE_MAGIC)
+    const entries = readEntries(join(dir, 'stats-dump'), STATS_MAGIC, 'service')
     if (entries.length === 0) return null
     // stats_entry.dump (field 1) is a dump_stats_entry (images/proto/criu.proto).
     let dump: Uint8Array | undefined

@@ -4,7 +4,6 @@
  * files (as root, like the helper); the rest drive the installed helper as root with PKEXEC_UID.
  */
 import { execFileSync, spawn } from 'node:child_process'
-import { createHash } from 'node:crypto'
 import {
   chownSync,
   cpSync,
@@ -30,7 +29,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { verifyImageSet } from '../../../electron/helper/image-creds'
 import { ingest } from '../../../electron/helper/ingest'
 import { HELPER_PATH, STORE_ROOT } from '../../../electron/core/privilege/protocol'
-import { waitForPidGone } from '../../support/workloads'
 import {
   asUser,
   DEFAULT_TEST_CONF,
@@ -50,23 +48,20 @@ import {
   startCounterAs,
   userTempDir
 } from './support'
+import { freezeBase, refusedRestore, tamperedWith, type BaseSnapshot } from './tamper'
 
 let env: PolkitEnv
 let dir: string
-/** A genuine snapshot of the test user's counter (the process is gone, its pid free). */
+let base: BaseSnapshot
 let baseId = ''
 let basePid = 0
 
 beforeAll(async () => {
   env = await setupPolkit()
   dir = userTempDir(env.uid, env.gid)
-  const c = await startCounterAs(TEST_USER, dir)
-  const r = helperAsRoot(['dump'], dumpRequest(c.pid, c.startTicks), { uid: env.uid })
-  if (!r.json.ok) throw new Error(r.stdout)
-  baseId = String(r.json.result?.id)
-  basePid = c.pid
-  await c.runuser.stop()
-  await waitForPidGone(c.pid)
+  base = await freezeBase(env.uid, dir)
+  baseId = base.id
+  basePid = base.pid
 })
 
 afterAll(async () => {
@@ -197,47 +192,18 @@ describe('ingest from the user-writable staging directory', () => {
   })
 })
 
-/** Makes a root-side copy of the base snapshot under a new id, with `edit` applied to core files. */
+/** A copy of the base snapshot whose root task's core creds were updated with `edit`. */
 function tamperedCopy(edit: Record<string, unknown>, fixHashes: boolean): string {
-  const id = crypto.randomUUID()
-  const src = snapshotDir(env.uid, baseId)
-  const dst = snapshotDir(env.uid, id)
-  execFileSync('cp', ['-a', src, dst])
-  const m = JSON.parse(readFileSync(join(dst, 'manifest.json'), 'utf8')) as {
-    id: string
-    helper: { files: { name: string; size: number; sha256?: string }[] }
-  }
-  m.id = id
-  const core = readdirSync(dst).find((f) => f === `core-${basePid}.img`) as string
-  const json = join(mkdtempSync('/tmp/icebox-crit-'), 'core.json')
-  execFileSync('crit', ['decode', '-i', join(dst, core), '-o', json])
-  // Edited in Python: its JSON keeps the uint64 values (JavaScript numbers would round them).
-  execFileSync('python3', [
-    '-c',
-    'import json,sys; p=sys.argv[1]; d=json.load(open(p)); ' +
-      "d['entries'][0]['thread_core']['creds'].update(json.loads(sys.argv[2])); json.dump(d, open(p, 'w'))",
-    json,
-    JSON.stringify(edit)
-  ])
-  execFileSync('crit', ['encode', '-i', json, '-o', join(dst, core)])
-  if (fixHashes) {
-    const f = m.helper.files.find((x) => x.name === core)!
-    const buf = readFileSync(join(dst, core))
-    f.size = buf.length
-    f.sha256 = createHash('sha256').update(buf).digest('hex')
-  }
-  writeFileSync(join(dst, 'manifest.json'), JSON.stringify(m))
-  return id
+  return tamperedWith(
+    base,
+    `core-${base.pid}.img`,
+    "d['entries'][0]['thread_core']['creds'].update(arg)",
+    edit,
+    fixHashes
+  )
 }
 
-function restoreRefusal(id: string): { code?: string; why?: string } {
-  const r = helperAsRoot(['restore'], JSON.stringify({ op: 'restore', id }), { uid: env.uid })
-  expect(r.status).not.toBe(0)
-  // Refused before CRIU ran: the original pid was never recreated.
-  expect(existsSync(`/proc/${basePid}`)).toBe(false)
-  helperAsRoot(['delete'], JSON.stringify({ op: 'delete', id }), { uid: env.uid })
-  return r.json.error ?? {}
-}
+const restoreRefusal = (id: string): ReturnType<typeof refusedRestore> => refusedRestore(base, id)
 
 describe('tampered images are refused before CRIU runs', () => {
   it('§8.34 core creds changed to uid 0 (crit decode/encode): refused (hash mismatch)', () => {
