@@ -27,6 +27,7 @@ import { runChild } from './run'
 import { errorLines, readTailSafe, sanitise } from './safe-read'
 import {
   checkQuota,
+  checkTreeFits,
   ensureRootDir,
   grantRead,
   makeUserWorkDir,
@@ -149,6 +150,7 @@ async function dumpLocked(
   const budget = checkQuota(l, user.uid, cfg)
   const rules = { uid: user.uid, groups: user.groups, forbidden: selfAndAncestors() }
   const { pids, exes } = validateDumpTree(req.pid, req.startTicks, rules)
+  checkTreeFits(pids, budget)
   const comm = readSmall(`/proc/${req.pid}/comm`, 64)
   const cmdline = readArgs(`/proc/${req.pid}/cmdline`, 4096)
 

@@ -264,6 +264,34 @@ export function checkQuota(l: StoreLayout, uid: number, cfg: HelperConfig): numb
   return Math.min(byQuota, byFloor)
 }
 
+/**
+ * Resident memory of the tree in bytes (VmRSS of each process), which is about what its images
+ * will take. Checked against the budget before CRIU runs: a dump refused at ingest would already
+ * have stopped a process frozen without --keep-running.
+ */
+export function treeResidentBytes(pids: readonly number[]): number {
+  let total = 0
+  for (const pid of pids) {
+    try {
+      const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+      if (m) total += Number(m[1]) * 1024
+    } catch {
+      // exited: it takes no space
+    }
+  }
+  return total
+}
+
+/** Refuses a dump whose tree's memory alone is larger than what the user may still store. */
+export function checkTreeFits(pids: readonly number[], budget: number): void {
+  const need = treeResidentBytes(pids)
+  if (need <= budget) return
+  const mib = (n: number): string => `${Math.ceil(n / 1024 ** 2)} MiB`
+  throw quotaError(
+    `This process tree holds about ${mib(need)} in memory, more than the ${mib(budget)} your snapshots may still use. Nothing was frozen.`
+  )
+}
+
 export function quotaError(message: string): AppError {
   return new AppError({
     code: 'QUOTA_EXCEEDED',

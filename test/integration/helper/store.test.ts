@@ -15,6 +15,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   truncateSync,
   watch,
@@ -315,6 +316,29 @@ describe('snapshot ids, ownership and quotas', () => {
       )
       expect(r2.json.error?.code).toBe('NO_SPACE')
       expect(readdirSync(join(STORE_ROOT, 'images', String(env.uid)))).toEqual([baseId])
+    } finally {
+      writeHelperConf(DEFAULT_TEST_CONF)
+      killPid(c.pid)
+      await c.runuser.stop()
+    }
+  })
+
+  it('§8.32 a tree larger than the bytes left is refused before CRIU runs: the process lives on', async () => {
+    const c = await startCounterAs(TEST_USER, dir)
+    try {
+      const mine = join(STORE_ROOT, 'images', String(env.uid))
+      let used = 0
+      for (const id of readdirSync(mine)) {
+        for (const f of readdirSync(join(mine, id))) used += statSync(join(mine, id, f)).size
+      }
+      // Room for 64 KiB more: less than any process's resident memory.
+      writeHelperConf(`${DEFAULT_TEST_CONF}max_bytes_per_user = ${used + 65536}\n`)
+      const r = helperAsRoot(['dump'], dumpRequest(c.pid, c.startTicks), { uid: env.uid })
+      expect(r.json.error?.code).toBe('QUOTA_EXCEEDED')
+      expect(r.json.error?.message).toMatch(/holds about \d+ MiB in memory.*Nothing was frozen/)
+      // Frozen without --keep-running, it would be gone; refused before CRIU, it still runs.
+      expect(readFileSync(`/proc/${c.pid}/stat`, 'utf8')).toMatch(/\) [RS] /)
+      expect(readdirSync(mine)).toEqual([baseId])
     } finally {
       writeHelperConf(DEFAULT_TEST_CONF)
       killPid(c.pid)
