@@ -183,6 +183,8 @@ export async function teardownPolkit(env: PolkitEnv): Promise<void> {
     for (const part of ['images', 'staging']) {
       rmSync(join(STORE_ROOT, part, String(uid)), { recursive: true, force: true })
     }
+    // The helper's per-user dump lock (an empty file).
+    rmSync(join(STORE_ROOT, 'locks', `${uid}.lock`), { force: true })
   }
   uninstallHelper()
   rmSync(BUILT_HELPER, { force: true })

@@ -1,6 +1,8 @@
 /*
  * In-memory state for the polkit helper tests: a counter that only lives in memory, written to a
- * state file every 20 ms (the file is output only; the value is never read back). After a
+ * state file every 20 ms (the file is output only; the value is never read back), through a
+ * temporary file and rename(2) so that a reader never sees it empty, even when the process is
+ * frozen or killed between two writes. After a
  * restore the count continues from where it was, which proves the memory came back.
  *
  * usage: helper-counter STATEFILE [THREADS]
@@ -32,14 +34,24 @@ int main(int argc, char **argv) {
   for (int fd = 3; fd < 1024; fd++) close(fd);
   volatile unsigned long counter = 0;
   char buf[32];
+  char tmp[4096];
+  snprintf(tmp, sizeof tmp, "%s.tmp", argv[1]);
   for (;;) {
     counter++;
-    int fd = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    /* Where no temporary file can be made (a state file of /dev/null), write in place. */
+    int atomic = 1;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) {
+      atomic = 0;
+      fd = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    }
     if (fd >= 0) {
       int n = snprintf(buf, sizeof buf, "%lu\n", counter);
       if (write(fd, buf, n) < 0) {
       }
       close(fd);
+      if (atomic && rename(tmp, argv[1]) < 0) {
+      }
     }
     usleep(20000);
   }

@@ -85,7 +85,7 @@ export function startTicksOf(pid: number): number {
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19])
 }
 
-/** The counter value; the workload truncates and rewrites the file, so retry an empty read. */
+/** The counter value (the workload replaces the file by rename; an empty read is still retried). */
 export function readCounter(file: string): number {
   for (let i = 0; i < 1000; i++) {
     const text = readFileSync(file, 'utf8').trim()
