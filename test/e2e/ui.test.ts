@@ -137,6 +137,14 @@ describe('icebox serve in Chromium (real core)', () => {
       await expect.poll(() => row(p, latePid).count(), { timeout: 20_000 }).toBe(0)
     } finally {
       await late.stop()
+      // Its child outlives it (reparented to PID 1): stop the whole tree.
+      for (const pid of pidsOf(late)) {
+        try {
+          process.kill(pid, 'SIGKILL')
+        } catch {
+          // already gone
+        }
+      }
     }
     // The first screen and the whole list, once; every change after that was pushed.
     expect(firstScreens).toHaveLength(1)
