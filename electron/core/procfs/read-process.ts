@@ -14,7 +14,7 @@ import { readFds, type FdScan } from './fds'
 import { fromRaw, IoFailure, mainRawIo, readLink, statPath } from './io'
 import { parseCmdline } from './parse-cmdline'
 import { parseMaps } from './parse-maps'
-import { isKernelThread, parseStat } from './parse-stat'
+import { isKernelThread, parseStat, type StatFields } from './parse-stat'
 import { parseStatus } from './parse-status'
 import { rawReadProcess, type RawProcess, type RawWhat } from './raw'
 import { ttyName } from './tty'
@@ -147,16 +147,9 @@ export function processFromRaw(raw: RawProcess, ctx: ReadContext): ReadProcess |
   if (kernelThread) maps = { devices: [], sysvShm: false, uprobes: false, deletedFiles: [] }
   else if (raw.maps !== null) maps = mapsSummary(fromRaw(raw.maps), ctx, unreadable)
 
-  const ticksToMs = 1000 / ctx.clkTck
   return {
     info: {
-      pid,
-      ppid: st.ppid,
-      pgid: st.pgid,
-      sid: st.sid,
-      ttyNr: st.ttyNr,
-      tty: ttyName(st.ttyNr),
-      tpgid: st.tpgid,
+      ...fromStat(pid, st, ctx),
       name: ownCopy(st.comm),
       cmdline,
       exe,
@@ -167,13 +160,7 @@ export function processFromRaw(raw: RawProcess, ctx: ReadContext): ReadProcess |
       uids: status?.uids ?? null,
       gids: status?.gids ?? null,
       user: ctx.users.get(uid) ?? String(uid),
-      state: st.state,
       threads: status?.threads ?? st.threads,
-      rssBytes: st.rssPages * ctx.pageSize,
-      cpuTimeMs: Math.round((st.utime + st.stime) * ticksToMs),
-      startTicks: st.startTicks,
-      startTime: new Date(ctx.bootTime * 1000 + st.startTicks * ticksToMs).toISOString(),
-      sessionLeader: st.sid === pid,
       kernelThread,
       tracerPid: status?.tracerPid ?? 0,
       capPrm: nonZeroCaps(status?.capPrm ?? null),
@@ -186,6 +173,45 @@ export function processFromRaw(raw: RawProcess, ctx: ReadContext): ReadProcess |
       unreadable
     },
     fdScan
+  }
+}
+
+/** The fields of a ProcessInfo that come from /proc/PID/stat alone. */
+export function fromStat(
+  pid: number,
+  st: StatFields,
+  ctx: Pick<ReadContext, 'bootTime' | 'clkTck' | 'pageSize'>
+): Pick<
+  ProcessInfo,
+  | 'pid'
+  | 'ppid'
+  | 'pgid'
+  | 'sid'
+  | 'ttyNr'
+  | 'tty'
+  | 'tpgid'
+  | 'state'
+  | 'rssBytes'
+  | 'cpuTimeMs'
+  | 'startTicks'
+  | 'startTime'
+  | 'sessionLeader'
+> {
+  const ticksToMs = 1000 / ctx.clkTck
+  return {
+    pid,
+    ppid: st.ppid,
+    pgid: st.pgid,
+    sid: st.sid,
+    ttyNr: st.ttyNr,
+    tty: ttyName(st.ttyNr),
+    tpgid: st.tpgid,
+    state: st.state,
+    rssBytes: st.rssPages * ctx.pageSize,
+    cpuTimeMs: Math.round((st.utime + st.stime) * ticksToMs),
+    startTicks: st.startTicks,
+    startTime: new Date(ctx.bootTime * 1000 + st.startTicks * ticksToMs).toISOString(),
+    sessionLeader: st.sid === pid
   }
 }
 

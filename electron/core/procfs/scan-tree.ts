@@ -23,6 +23,7 @@ import { rawReadLink } from './raw'
 import { listPids } from './pids'
 import { newReadContext } from './read-context'
 import {
+  fromStat,
   namespaceInode,
   NAMESPACE_KINDS,
   readProcess,
@@ -31,7 +32,6 @@ import {
 } from './read-process'
 import type { ScanOptions } from './scan'
 import { startSs } from './ss'
-import { ttyName } from './tty'
 
 /** Marks a process read only for the tree's sake (ProcessInfo.unreadable). */
 export const OUTSIDE_TREE = 'outside the frozen tree: only stat and the pipe and socket fds read'
@@ -110,15 +110,8 @@ function lightProcess(pid: number, l: Light, relevant: Relevant, ctx: ReadContex
     const net = typeof link === 'string' ? namespaceInode(link) : null
     namespaces.net = { inode: net, same: net !== null && net === ctx.selfNs.net }
   }
-  const ticksToMs = 1000 / ctx.clkTck
   const info: ProcessInfo = {
-    pid,
-    ppid: st.ppid,
-    pgid: st.pgid,
-    sid: st.sid,
-    ttyNr: st.ttyNr,
-    tty: ttyName(st.ttyNr),
-    tpgid: st.tpgid,
+    ...fromStat(pid, st, ctx),
     name: st.comm,
     cmdline: [],
     exe: null,
@@ -129,13 +122,7 @@ function lightProcess(pid: number, l: Light, relevant: Relevant, ctx: ReadContex
     uids: null,
     gids: null,
     user: '?',
-    state: st.state,
     threads: st.threads,
-    rssBytes: st.rssPages * ctx.pageSize,
-    cpuTimeMs: Math.round((st.utime + st.stime) * ticksToMs),
-    startTicks: st.startTicks,
-    startTime: new Date(ctx.bootTime * 1000 + st.startTicks * ticksToMs).toISOString(),
-    sessionLeader: st.sid === pid,
     kernelThread: isKernelThread(st),
     tracerPid: 0,
     capPrm: null,
