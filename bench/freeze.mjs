@@ -11,6 +11,8 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 
+import { cliEnv, NODE_FLAGS } from '../scripts/cli-bundle.mjs'
+
 const repo = join(import.meta.dirname, '..')
 const CLI = join(repo, 'bin', 'icebox.mjs')
 const MEM = join(repo, 'test', 'workloads', 'bin', 'engine-mem')
@@ -60,7 +62,8 @@ function kill(pid) {
 
 function timed(cmd, args) {
   const t = process.hrtime.bigint()
-  const r = spawnSync(cmd, args, { encoding: 'utf8' })
+  // As bin/icebox.mjs runs node (criu and dd ignore what it drops).
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env: cliEnv() })
   const ms = Number(process.hrtime.bigint() - t) / 1e6
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr || r.stdout}`)
   return { ms, out: r.stdout }
@@ -68,11 +71,20 @@ function timed(cmd, args) {
 
 async function icebox(mib) {
   const w = await startMem(mib)
-  const f = timed('node', [CLI, 'freeze', String(w.pid), '--yes', '--json', '--store', store])
+  const f = timed(process.execPath, [
+    ...NODE_FLAGS,
+    CLI,
+    'freeze',
+    String(w.pid),
+    '--yes',
+    '--json',
+    '--store',
+    store
+  ])
   const m = JSON.parse(f.out)
   await w.exited
   await gone(w.pid)
-  const r = timed('node', [CLI, 'restore', m.id, '--store', store])
+  const r = timed(process.execPath, [...NODE_FLAGS, CLI, 'restore', m.id, '--store', store])
   const pid = Number(r.out.trim())
   kill(pid)
   await gone(pid).catch(() => {})
@@ -118,7 +130,11 @@ function dd(mib) {
   return t.ms
 }
 
+/** The floor of any Node command line here: node starting and running nothing, as icebox starts it. */
+const nodeFloor = () => timed(process.execPath, [...NODE_FLAGS, '-e', '0']).ms
+
 const rows = []
+const floors = []
 for (const mib of SIZES) {
   const ice = { dump: [], restore: [] }
   const raw = { dump: [], restore: [] }
@@ -133,6 +149,7 @@ for (const mib of SIZES) {
     raw.dump.push(b.dump)
     raw.restore.push(b.restore)
     dds.push(dd(mib))
+    floors.push(nodeFloor())
   }
   const mibWritten = pages / 1048576
   const row = {
@@ -160,4 +177,7 @@ for (const r of rows) {
     `${r.size.padEnd(9)} ${f(r.iceboxFreeze)}       ${f(r.criuDump)}  ${pct(r.iceboxFreeze, r.criuDump)} ${f(r.iceboxFreeze - r.criuDump)}   ${f(r.iceboxRestore)}        ${f(r.criuRestore)}    ${pct(r.iceboxRestore, r.criuRestore)} ${f(r.iceboxRestore - r.criuRestore)}   ${(r.mibWritten / (r.criuDump / 1000)).toFixed(0).padStart(8)}  ${(parseInt(r.size) / (r.dd / 1000)).toFixed(0).padStart(8)}`
   )
 }
+console.log(
+  `node start-up alone (node ${NODE_FLAGS.join(' ')} -e 0, same environment), median of ${floors.length}: ${f(median(floors)).trim()} ms: a floor under every Node command's overhead`
+)
 execFileSync('rm', ['-rf', base])

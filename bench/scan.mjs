@@ -36,7 +36,7 @@ if (sizes.some((n) => !Number.isInteger(n) || n < 0) || !(runs > 0)) {
 // Build the CLI (split per command, as scripts/build.mjs ships it) and the holder program from
 // the current sources.
 const { build } = await import('esbuild')
-const { buildCli, NODE_FLAGS } = await import('../scripts/cli-bundle.mjs')
+const { buildCli, cliEnv, NODE_FLAGS } = await import('../scripts/cli-bundle.mjs')
 await buildCli(root, join(out, 'cli'))
 const cli = join(out, 'cli', 'cli.mjs')
 // The scanner alone as a whole command (node start-up + scan() + JSON to stdout), to tell the
@@ -78,6 +78,8 @@ function timeOnce(cmd) {
   const argv = hasTime && cmd.rss ? ['/usr/bin/time', '-f', '%M', ...cmd.argv] : cmd.argv
   const t0 = performance.now()
   const r = spawnSync(argv[0], argv.slice(1), {
+    // As bin/icebox.mjs runs node (the peers ignore what it drops).
+    env: cliEnv(),
     stdio: ['ignore', 'ignore', 'pipe'],
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024

@@ -12,6 +12,20 @@ import { join } from 'node:path'
  */
 export const NODE_FLAGS = ['--max-semi-space-size=4']
 
+/**
+ * Environment variables the `icebox` command's node runs without. NODE_EXTRA_CA_CERTS makes
+ * node parse that certificate file at start-up (~40–60 ms here, where it is set machine-wide),
+ * and Icebox makes no TLS connection. The shebang, the deb wrapper and the benches drop the same.
+ */
+export const NODE_ENV_DROPPED = ['NODE_EXTRA_CA_CERTS']
+
+/** `env` as the `icebox` command's node sees it. */
+export function cliEnv(env = process.env) {
+  const out = { ...env }
+  for (const name of NODE_ENV_DROPPED) delete out[name]
+  return out
+}
+
 /** The ESM bundles need `require` for the CommonJS dependencies they inline. */
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __icCreateRequire } from 'node:module'; const require = __icCreateRequire(import.meta.url);"

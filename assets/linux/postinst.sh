@@ -9,7 +9,7 @@ RES=/opt/Icebox/resources
 # The CLI runs under the system's Node.js (the app binary has the runAsNode fuse off).
 cat > /usr/bin/icebox <<'WRAPPER'
 #!/bin/sh
-exec /usr/bin/node --max-semi-space-size=4 /opt/Icebox/resources/cli/cli.mjs "$@"
+exec env -u NODE_EXTRA_CA_CERTS /usr/bin/node --max-semi-space-size=4 /opt/Icebox/resources/cli/cli.mjs "$@"
 WRAPPER
 chmod 0755 /usr/bin/icebox
 
