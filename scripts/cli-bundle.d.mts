@@ -2,3 +2,5 @@
 export declare const ESM_REQUIRE_BANNER: string
 export declare const NODE_FLAGS: readonly string[]
 export declare function buildCli(root: string, outdir: string): Promise<void>
+export declare const NODE_ENV_DROPPED: readonly string[]
+export declare function cliEnv(env?: NodeJS.ProcessEnv): NodeJS.ProcessEnv
