@@ -41,12 +41,17 @@ export function helperDumpPlan(
   }
 }
 
-/** `criu dump` into the staging directory (images, work dir and log all there). */
+/**
+ * `criu dump` into the staging directory (images, work dir and log all there). The tree is left
+ * stopped, not killed, unless kept running: the helper ends it once the snapshot is stored
+ * (held-tree.ts).
+ */
 export function unprivDumpArgv(plan: DumpPlan, stagingDir: string): string[] {
   return dumpArgv(
     plan,
     { imagesDir: stagingDir, workDir: stagingDir, pluginDir: EMPTY_PLUGIN_DIR },
-    'unprivileged'
+    'unprivileged',
+    { leaveStopped: true }
   )
 }
 

@@ -18,6 +18,7 @@ import {
 } from './criu-argv'
 import { ImageCheckError, verifyImageSet } from './image-creds'
 import { OriginError, verifyImageOrigin, type NsIds, type TaskExe } from './image-origin'
+import { endHeldTree, KILL_PATH, resumeHeldTree } from './held-tree'
 import { ingest } from './ingest'
 import { hostFacts, writeManifest } from './manifest'
 import { MANIFEST_FORMAT } from '../common/snapshot'
@@ -130,7 +131,7 @@ export async function dumpOp(
   l: StoreLayout,
   cfg: HelperConfig
 ): Promise<DumpResult> {
-  requireTrusted([CRIU_PATH, SETPRIV_PATH, PRLIMIT_PATH, FLOCK_PATH])
+  requireTrusted([CRIU_PATH, SETPRIV_PATH, PRLIMIT_PATH, FLOCK_PATH, KILL_PATH])
   ensureRootDir(EMPTY_PLUGIN_DIR, 0o755)
   // Held from the quota check through publish (§4.7); the kernel drops it if we are killed.
   const lock = await acquireLock(userLockPath(l, user.uid), LOCK_WAIT_S)
@@ -149,7 +150,7 @@ async function dumpLocked(
 ): Promise<DumpResult> {
   const budget = checkQuota(l, user.uid, cfg)
   const rules = { uid: user.uid, groups: user.groups, forbidden: selfAndAncestors() }
-  const { pids, exes } = validateDumpTree(req.pid, req.startTicks, rules)
+  const { pids, exes, held } = validateDumpTree(req.pid, req.startTicks, rules)
   checkTreeFits(pids, budget)
   const comm = readSmall(`/proc/${req.pid}/comm`, 64)
   const cmdline = readArgs(`/proc/${req.pid}/cmdline`, 4096)
@@ -176,6 +177,9 @@ async function dumpLocked(
     }
     const run = await runChild(cmd.file, cmd.args, DUMP_TIMEOUT_MS)
     if (run.code !== 0) {
+      // CRIU resumes the tree when it fails; a CRIU killed by the timeout leaves it to ptrace's
+      // detach. Either way the process must run on as before.
+      await resumeHeldTree(user, held)
       const log = readTailSafe(join(staging, 'dump.log'), 16384)
       throw new AppError({
         code: 'DUMP_FAILED',
@@ -186,54 +190,64 @@ async function dumpLocked(
         detail: log.slice(-4000)
       })
     }
-    mkdirSync(tmp, { mode: 0o700 })
-    const files = ingest(staging, tmp, user.uid, budget)
-    const namespaces = verifyStaged(tmp, user, req.pid, exes)
-    const bytes = files.reduce((s, f) => s + f.size, 0)
-    const pages = files.filter((f) => f.name.startsWith('pages-')).reduce((n, f) => n + f.size, 0)
-    writeManifest(tmp, {
-      format: MANIFEST_FORMAT,
-      id,
-      name: req.name ?? (comm || `pid ${req.pid}`),
-      createdAt: new Date().toISOString(),
-      source: {
-        pid: req.pid,
-        name: comm,
-        cmdline,
-        uid: user.uid,
-        user: user.name,
-        startTime: new Date(bootMs() + (req.startTicks * 1000) / 100).toISOString(),
-        startTicks: req.startTicks,
-        exe: exes[0]?.exe ?? null,
-        cwd: null,
-        sessionLeader: !req.choices.shellJob,
-        tty: null
-      },
-      flags: recordFlags(plan, [CRIU_PATH, ...criuArgs]),
-      findings: [],
-      warnings: [],
-      ...hostFacts(),
-      sizes: { total: bytes, pages },
-      keptRunning: req.choices.keepRunning,
-      stats: null,
-      restores: [],
-      preflight: { pids, files: [], exes: [], extUnixPeers: [] },
-      helper: {
-        mode: 'user',
-        uid: user.uid,
-        rootPid: req.pid,
-        pids,
-        choices: req.choices,
-        files,
-        tasks: exes,
-        namespaces
-      }
-    })
-    for (const f of readdirSync(tmp)) grantRead(join(tmp, f), user.uid, false)
-    grantRead(tmp, user.uid, true)
-    const dest = join(userImagesDir(l, user.uid), id)
-    renameSync(tmp, dest)
-    return { op: 'dump', id, dir: dest, bytes }
+    // Unless kept running, CRIU left the tree stopped: it ends only once the snapshot is stored.
+    const hold = req.choices.keepRunning ? [] : held
+    let result: DumpResult
+    try {
+      mkdirSync(tmp, { mode: 0o700 })
+      const files = ingest(staging, tmp, user.uid, budget)
+      const namespaces = verifyStaged(tmp, user, req.pid, exes)
+      const bytes = files.reduce((s, f) => s + f.size, 0)
+      const pages = files.filter((f) => f.name.startsWith('pages-')).reduce((n, f) => n + f.size, 0)
+      writeManifest(tmp, {
+        format: MANIFEST_FORMAT,
+        id,
+        name: req.name ?? (comm || `pid ${req.pid}`),
+        createdAt: new Date().toISOString(),
+        source: {
+          pid: req.pid,
+          name: comm,
+          cmdline,
+          uid: user.uid,
+          user: user.name,
+          startTime: new Date(bootMs() + (req.startTicks * 1000) / 100).toISOString(),
+          startTicks: req.startTicks,
+          exe: exes[0]?.exe ?? null,
+          cwd: null,
+          sessionLeader: !req.choices.shellJob,
+          tty: null
+        },
+        flags: recordFlags(plan, [CRIU_PATH, ...criuArgs]),
+        findings: [],
+        warnings: [],
+        ...hostFacts(),
+        sizes: { total: bytes, pages },
+        keptRunning: req.choices.keepRunning,
+        stats: null,
+        restores: [],
+        preflight: { pids, files: [], exes: [], extUnixPeers: [] },
+        helper: {
+          mode: 'user',
+          uid: user.uid,
+          rootPid: req.pid,
+          pids,
+          choices: req.choices,
+          files,
+          tasks: exes,
+          namespaces
+        }
+      })
+      for (const f of readdirSync(tmp)) grantRead(join(tmp, f), user.uid, false)
+      grantRead(tmp, user.uid, true)
+      const dest = join(userImagesDir(l, user.uid), id)
+      renameSync(tmp, dest)
+      result = { op: 'dump', id, dir: dest, bytes }
+    } catch (e) {
+      await resumeHeldTree(user, hold)
+      throw hold.length > 0 ? resumedAfterRefusal(e, req.pid) : e
+    }
+    await endHeldTree(user, hold)
+    return result
   } finally {
     rmSync(tmp, { recursive: true, force: true })
     try {
@@ -242,4 +256,17 @@ async function dumpLocked(
       // Retried by the next run's stale cleanup.
     }
   }
+}
+
+/** A refusal after CRIU ran, saying that the process was let go on rather than ended. */
+function resumedAfterRefusal(e: unknown, pid: number): unknown {
+  if (!(e instanceof AppError)) return e
+  const note = `Process ${pid} was not ended: it keeps running as before, and nothing was stored.`
+  return new AppError({
+    code: e.code,
+    message: `${e.message} ${note}`,
+    ...(e.why !== undefined && { why: e.why }),
+    ...(e.remedy !== undefined && { remedy: e.remedy }),
+    ...(e.detail !== undefined && { detail: e.detail })
+  })
 }

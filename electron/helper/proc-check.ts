@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
 
 import { AppError } from '../common/errors'
+import type { HeldTask } from './held-tree'
 import type { TaskExe } from './image-origin'
 
 /** PF_KTHREAD in /proc/PID/stat field 9. */
@@ -181,6 +182,8 @@ export interface DumpTree {
   pids: number[]
   /** /proc/PID/exe of each process as read during the check (recorded in the manifest). */
   exes: TaskExe[]
+  /** Each process's start time and whether it was stopped, for what follows CRIU (held-tree.ts). */
+  held: HeldTask[]
 }
 
 /** The helper's own pid and every ancestor up to init: never valid targets. */
@@ -224,6 +227,7 @@ export function validateDumpTree(pid: number, startTicks: number, rules: TaskRul
   const selfNs = nsIds('/proc/self')
   const pids: number[] = []
   const exes: TaskExe[] = []
+  const held: HeldTask[] = []
   const queue = [pid]
   while (queue.length > 0) {
     const p = queue.shift() as number
@@ -244,6 +248,13 @@ export function validateDumpTree(pid: number, startTicks: number, rules: TaskRul
       } catch {
         refuse(pid, `task ${tid} of its tree could not be read`, 'NOT_FREEZABLE')
       }
+      if (tid === String(p)) {
+        held.push({
+          pid: p,
+          startTicks: f.stat.startTicks,
+          stoppedBefore: /^[Tt]$/.test(f.stat.state)
+        })
+      }
       // Threads report their own tid as pid; keep the ppid/pid rules on the process.
       const reason = taskRefusal({ ...f.stat, pid: p }, f.status, f.secure, rules)
       if (reason) {
@@ -263,7 +274,7 @@ export function validateDumpTree(pid: number, startTicks: number, rules: TaskRul
       refuse(pid, `the program file of process ${p} could not be read`, 'NOT_FREEZABLE')
     }
   }
-  return { pids, exes }
+  return { pids, exes, held }
 }
 
 /** Re-reads the start time: true while `pid` is still the process that was validated. */

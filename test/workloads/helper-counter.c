@@ -5,14 +5,18 @@
  * frozen or killed between two writes. After a
  * restore the count continues from where it was, which proves the memory came back.
  *
- * usage: helper-counter STATEFILE [THREADS]
+ * usage: helper-counter STATEFILE [THREADS [MEMFD_MIB]]
  * Prints "ready PID", then becomes a session leader with stdio on /dev/null (so CRIU needs no
- * --shell-job and no external pipe is cut).
+ * --shell-job and no external pipe is cut). MEMFD_MIB > 0 also keeps a memfd of that size open
+ * without mapping it: CRIU stores its contents, yet they are not in the process's resident memory
+ * (a dump larger than the helper's estimate before CRIU).
  */
+#define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <errno.h>
 #include <unistd.h>
@@ -34,6 +38,15 @@ int main(int argc, char **argv) {
   }
   engine_ready_and_detach();
   for (int fd = 3; fd < 1024; fd++) close(fd);
+  int memfd_mib = argc > 3 ? atoi(argv[3]) : 0;
+  if (memfd_mib > 0) {
+    int m = memfd_create("icebox-test", 0);
+    static char chunk[1 << 20];
+    memset(chunk, 0x5a, sizeof chunk);
+    for (int i = 0; m >= 0 && i < memfd_mib; i++) {
+      if (write(m, chunk, sizeof chunk) < 0) return 3;
+    }
+  }
   volatile unsigned long counter = 0;
   char buf[32];
   char tmp[4096];

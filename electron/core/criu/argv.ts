@@ -96,8 +96,17 @@ function sharedFlags(f: {
   return argv
 }
 
-/** `criu dump …` argv (without the criu binary) for a plan. */
-export function dumpArgv(plan: DumpPlan, dirs: CriuDirs, mode: CriuMode): string[] {
+/**
+ * `criu dump …` argv (without the criu binary) for a plan. `leaveStopped`: unless the plan keeps
+ * the tree running, CRIU leaves it stopped instead of killing it, for a caller that decides its
+ * fate only once the images are stored (the helper: helper/held-tree.ts).
+ */
+export function dumpArgv(
+  plan: DumpPlan,
+  dirs: CriuDirs,
+  mode: CriuMode,
+  { leaveStopped = false }: { leaveStopped?: boolean } = {}
+): string[] {
   if (!Number.isSafeInteger(plan.pid) || plan.pid <= 1) {
     throw new AppError({ code: 'BAD_INPUT', message: `${plan.pid} is not a pid Icebox can dump.` })
   }
@@ -109,6 +118,7 @@ export function dumpArgv(plan: DumpPlan, dirs: CriuDirs, mode: CriuMode): string
   const argv = ['dump', ...commonHead(dirs, mode), '-t', String(plan.pid)]
   argv.push('-v4', '-o', DUMP_LOG, '--display-stats')
   if (plan.leaveRunning) argv.push('--leave-running')
+  else if (leaveStopped) argv.push('--leave-stopped')
   argv.push(...sharedFlags(plan))
   if (plan.linkRemap) argv.push('--link-remap')
   if (plan.ghostLimitBytes !== null) argv.push('--ghost-limit', ghostLimitArg(plan.ghostLimitBytes))

@@ -44,9 +44,11 @@ import {
   helperAsRoot,
   killPid,
   parseLast,
+  readCounter,
   sleep,
   snapshotDir,
   startCounterAs,
+  startTicksOf,
   userTempDir
 } from './support'
 import { freezeBase, refusedRestore, tamperedWith, type BaseSnapshot } from './tamper'
@@ -338,6 +340,37 @@ describe('snapshot ids, ownership and quotas', () => {
       expect(r.json.error?.message).toMatch(/holds about \d+ MiB in memory.*Nothing was frozen/)
       // Frozen without --keep-running, it would be gone; refused before CRIU, it still runs.
       expect(readFileSync(`/proc/${c.pid}/stat`, 'utf8')).toMatch(/\) [RS] /)
+      expect(readdirSync(mine)).toEqual([baseId])
+    } finally {
+      writeHelperConf(DEFAULT_TEST_CONF)
+      killPid(c.pid)
+      await c.runuser.stop()
+    }
+  })
+})
+
+describe('§4.7 a quota overflow found only after CRIU ran', () => {
+  it('a dump larger than the memory estimate (an unmapped memfd) is refused at ingest, and the process runs on', async () => {
+    // 3 MiB resident, 24 MiB in a memfd: passes the check before CRIU, overflows at ingest.
+    const c = await startCounterAs(TEST_USER, dir, 0, 24)
+    try {
+      const mine = join(STORE_ROOT, 'images', String(env.uid))
+      let used = 0
+      for (const id of readdirSync(mine)) {
+        for (const f of readdirSync(join(mine, id))) used += statSync(join(mine, id, f)).size
+      }
+      writeHelperConf(`${DEFAULT_TEST_CONF}max_bytes_per_user = ${used + 12 * 1024 * 1024}\n`)
+      const r = helperAsRoot(['dump'], dumpRequest(c.pid, c.startTicks), { uid: env.uid })
+      expect(r.json.error?.code).toBe('QUOTA_EXCEEDED')
+      expect(r.json.error?.message).toMatch(
+        new RegExp(`Process ${c.pid} was not ended: it keeps running as before`)
+      )
+      // CRIU left it stopped instead of killing it; the helper let it go on: it counts again.
+      expect(readFileSync(`/proc/${c.pid}/stat`, 'utf8')).toMatch(/\) [RS] /)
+      const before = readCounter(c.stateFile)
+      await sleep(200)
+      expect(readCounter(c.stateFile)).toBeGreaterThan(before)
+      expect(startTicksOf(c.pid)).toBe(c.startTicks)
       expect(readdirSync(mine)).toEqual([baseId])
     } finally {
       writeHelperConf(DEFAULT_TEST_CONF)

@@ -66,11 +66,25 @@ export interface UserCounter {
 }
 
 /** Starts the in-memory counter as `user` (a session leader with stdio on /dev/null). */
-export async function startCounterAs(user: string, dir: string, threads = 0): Promise<UserCounter> {
+/** helper-counter as `user`; `memfdMib` > 0 adds an unmapped memfd of that size (see the .c). */
+export async function startCounterAs(
+  user: string,
+  dir: string,
+  threads = 0,
+  memfdMib = 0
+): Promise<UserCounter> {
   const stateFile = join(dir, `counter-${Date.now()}`)
   const w = await start(
     'runuser',
-    ['-u', user, '--', workloadPath('helper-counter'), stateFile, String(threads)],
+    [
+      '-u',
+      user,
+      '--',
+      workloadPath('helper-counter'),
+      stateFile,
+      String(threads),
+      String(memfdMib)
+    ],
     {
       ready: /^ready [0-9]+/
     }

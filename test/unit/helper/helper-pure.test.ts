@@ -6,7 +6,15 @@ import { tmpdir } from 'node:os'
 import { describe, expect, it } from 'vitest'
 
 import { parseHelperConf } from '../../../electron/helper/config'
-import { asUserArgv, dumpCaps, restoreCaps, rlimitReset } from '../../../electron/helper/criu-argv'
+import {
+  asUserArgv,
+  dumpCaps,
+  helperDumpPlan,
+  restoreCaps,
+  rlimitReset,
+  unprivDumpArgv
+} from '../../../electron/helper/criu-argv'
+import { signalArgv } from '../../../electron/helper/held-tree'
 import {
   callerUidFromEnv,
   checkRegularUser,
@@ -209,6 +217,44 @@ describe('config and CRIU wrapper', () => {
     expect(cmd.args.slice(-2)).toEqual(['/usr/sbin/criu', 'dump'])
     expect(dumpCaps(1)).toEqual(['checkpoint_restore', 'sys_ptrace'])
     expect(restoreCaps([])).toEqual(['checkpoint_restore'])
+  })
+  it('leaves the dumped tree stopped for the helper to end, unless it is kept running', () => {
+    const choices = {
+      keepRunning: false,
+      shellJob: false,
+      fileLocks: false,
+      extUnixSk: false,
+      tcpClose: false
+    }
+    const ended = unprivDumpArgv(helperDumpPlan(42, 7, [42], choices), '/s')
+    expect(ended).toContain('--leave-stopped')
+    expect(ended).not.toContain('--leave-running')
+    const kept = unprivDumpArgv(
+      helperDumpPlan(42, 7, [42], { ...choices, keepRunning: true }),
+      '/s'
+    )
+    expect(kept).toContain('--leave-running')
+    expect(kept).not.toContain('--leave-stopped')
+  })
+  it('signals the held tree as the user, with no groups and no capabilities', () => {
+    const cmd = signalArgv({ uid: 1000, gid: 1001 }, 'KILL', [42, 43])
+    expect(cmd.file).toBe('/usr/bin/setpriv')
+    expect(cmd.args).toEqual([
+      '--reuid',
+      '1000',
+      '--regid',
+      '1001',
+      '--clear-groups',
+      '--inh-caps',
+      '-all',
+      '--',
+      '/bin/kill',
+      '-s',
+      'KILL',
+      '--',
+      '42',
+      '43'
+    ])
   })
   it('§8.42 a group-writable or non-root program is not trusted', () => {
     const d = mkdtempSync(join(tmpdir(), 'icebox-trust-'))
