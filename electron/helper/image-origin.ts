@@ -11,11 +11,13 @@
  *   and at restore also the ids recorded at dump time; no namespace image (netns-*, utsns-*, …)
  *   that a single-namespace dump never writes. CRIU 4.2.1 writes `timens-0.img` for every dump.
  * - plugins: inventory's plugins_entry must be empty (CRIU 4.2.1 writes it, with no plugin).
+ * - security labels: the host's module and the labels read from /proc (image-lsm.ts).
  */
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 
 import { CORE_MAGIC, isDeadTask, type PstreeEntry } from './image-creds'
+import { hostLsm, lsmRefusal, readImageLsm, type TaskLsm } from './image-lsm'
 import {
   fields,
   ImageCheckError,
@@ -28,8 +30,8 @@ import {
   splitEntries,
   u32
 } from '../core/images/strict-proto'
+import { INVENTORY_MAGIC } from '../core/images/magic'
 
-const INVENTORY_MAGIC = 0x58313116
 const IDS_MAGIC = 0x54432030
 const MM_MAGIC = 0x57492820
 const FILES_MAGIC = 0x56303138
@@ -55,6 +57,8 @@ export type NsIds = Partial<Record<NsName, number>>
 export interface TaskExe {
   pid: number
   exe: string
+  /** Its security labels (image-lsm.ts); absent in manifests of older helpers: no labels. */
+  lsm?: TaskLsm
 }
 
 /** What the manifest holds for these checks; `namespaces` is absent while ingesting. */
@@ -222,6 +226,7 @@ export function verifyImageOrigin(
   const files = readEntries(join(dir, 'files.img'), FILES_MAGIC)
   const remapped = remappedIds(dir)
   const exes = new Map(record.tasks.map((t) => [t.pid, t.exe]))
+  const live: PstreeEntry[] = []
   for (const t of tree) {
     const dead = t !== tree[0] && isDeadTask(dir, t.pid)
     const sets = readTaskNsStrict(dir, t.pid)
@@ -236,6 +241,7 @@ export function verifyImageOrigin(
       }
     }
     if (dead) continue
+    live.push(t)
     const recorded = exes.get(t.pid)
     if (recorded === undefined) {
       throw new OriginError(
@@ -247,6 +253,17 @@ export function verifyImageOrigin(
     if (remapped.has(exeId)) throw exeMismatch(t.pid, recorded, '(a remapped file)')
     const name = regFileName(files, exeId)
     if (name !== recorded) throw exeMismatch(t.pid, recorded, name)
+  }
+  const labels = new Map(
+    record.tasks.map((t) => [t.pid, t.lsm ?? { profile: null, sockcreate: null }])
+  )
+  const lsm = lsmRefusal(readImageLsm(dir, live), hostLsm(), labels)
+  if (lsm) {
+    throw new OriginError(
+      lsm,
+      'If the program changed its own security label while it was being frozen, try again; ' +
+        'otherwise the process may be hostile or the image was altered. The snapshot cannot be used.'
+    )
   }
   return rootNs
 }

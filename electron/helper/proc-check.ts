@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
 import { AppError } from '../common/errors'
 import type { HeldTask } from './held-tree'
 import type { TaskExe } from './image-origin'
+import { hostLsm, readTaskLsm } from './image-lsm'
 
 /** PF_KTHREAD in /proc/PID/stat field 9. */
 const PF_KTHREAD = 0x00200000
@@ -225,6 +226,7 @@ export function validateDumpTree(pid: number, startTicks: number, rules: TaskRul
     })
   }
   const selfNs = nsIds('/proc/self')
+  const lsm = hostLsm()
   const pids: number[] = []
   const exes: TaskExe[] = []
   const held: HeldTask[] = []
@@ -269,7 +271,7 @@ export function validateDumpTree(pid: number, startTicks: number, rules: TaskRul
       }
     }
     try {
-      exes.push({ pid: p, exe: readlinkSync(`/proc/${p}/exe`) })
+      exes.push({ pid: p, exe: readlinkSync(`/proc/${p}/exe`), lsm: readTaskLsm(p, lsm) })
     } catch {
       refuse(pid, `the program file of process ${p} could not be read`, 'NOT_FREEZABLE')
     }

@@ -98,7 +98,18 @@ export function oneMessage(fs: Field[], no: number, what: string): Uint8Array {
 
 /** A string field that must appear exactly once and be valid UTF-8. */
 export function oneString(fs: Field[], no: number, what: string): string {
-  const bytes = oneMessage(fs, no, what)
+  return utf8(oneMessage(fs, no, what), what)
+}
+
+/** An optional string field: null when absent; refused when duplicated or not UTF-8. */
+export function optionalString(fs: Field[], no: number, what: string): string | null {
+  const f = optional(fs, no)
+  if (!f) return null
+  if (f.wire !== 2 || !f.bytes) throw new ImageCheckError(`${what} is not a string`)
+  return utf8(f.bytes, what)
+}
+
+function utf8(bytes: Uint8Array, what: string): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
   } catch {

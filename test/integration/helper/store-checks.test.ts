@@ -1,7 +1,7 @@
 /**
  * The image checks of security-model.md §4.6 that go beyond creds, and the per-user lock of §4.7:
  * an exe link changed to /usr/bin/sudo (§8.36), a plugins entry, nested namespace ids and
- * namespace images (§8.38) are refused at ingest and before every restore, while a genuine
+ * namespace images (§8.38), security labels and modules the process did not have are refused at ingest and before every restore, while a genuine
  * snapshot still restores; two racing dumps cannot both pass a quota that fits one.
  */
 import { spawn } from 'node:child_process'
@@ -85,7 +85,10 @@ const SUDO_EXE =
 describe('exe link, plugins and namespaces of an image (§4.6)', () => {
   it('the manifest records each process’s program and the snapshot’s namespace ids', () => {
     const m = baseManifest()
-    expect(m.helper.tasks).toEqual([{ pid: base.pid, exe: counterExe() }])
+    // This machine runs no security module, so the process had no labels to record.
+    expect(m.helper.tasks).toEqual([
+      { pid: base.pid, exe: counterExe(), lsm: { profile: null, sockcreate: null } }
+    ])
     expect(Object.keys(m.helper.namespaces).sort()).toEqual([
       'cgroup',
       'ipc',
@@ -162,6 +165,38 @@ describe('exe link, plugins and namespaces of an image (§4.6)', () => {
     const e = refusedRestore(base, id)
     expect(e.code).toBe('HELPER_REFUSED')
     expect(e.why).toMatch(/utsns-11\.img, a namespace image/)
+  })
+
+  it('§4.6 a security label added to a thread’s creds: refused', () => {
+    const id = tamperedWith(
+      base,
+      `core-${base.pid}.img`,
+      "d['entries'][0]['thread_core']['creds']['lsm_profile']=arg",
+      'sysadm_t',
+      true
+    )
+    expect(ingestCheck(id).why).toMatch(
+      new RegExp(
+        `thread ${base.pid} would get the security label "sysadm_t", but process ${base.pid} had none`
+      )
+    )
+    const e = refusedRestore(base, id)
+    expect(e.code).toBe('HELPER_REFUSED')
+    expect(e.why).toMatch(/security label "sysadm_t"/)
+  })
+
+  it('§4.6 an inventory that names AppArmor on a machine without it: refused', () => {
+    const id = tamperedWith(
+      base,
+      'inventory.img',
+      "d['entries'][0]['lsmtype']='APPARMOR'",
+      null,
+      true
+    )
+    expect(ingestCheck(id).why).toMatch(
+      /another security module \(apparmor\) than this machine's \(none\)/
+    )
+    expect(refusedRestore(base, id).why).toMatch(/another security module \(apparmor\)/)
   })
 
   it('a snapshot whose manifest records no programs (older helper) is refused with what to do', () => {
