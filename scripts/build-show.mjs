@@ -9,6 +9,8 @@ import { existsSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
+import { NODE_FLAGS } from './cli-bundle.mjs'
+
 const i = process.argv.indexOf('--outdir')
 const outdir = resolve(i > 0 ? process.argv[i + 1] : 'dist')
 const repo = (path) => fileURLToPath(new URL(`../${path}`, import.meta.url))
@@ -29,11 +31,18 @@ await build({
 
 // The cache holds what one run compiled: run the human form (a superset of --json's code) on
 // the committed fixture dump. A failure here is a broken `icebox show`, so it fails the build.
+// With the node flags `icebox` runs with: V8 refuses a cache made under other flags.
 const cache = join(outdir, 'icebox-show.cache')
 rmSync(cache, { force: true })
 const run = spawnSync(
   process.execPath,
-  [join(outdir, 'icebox-show.mjs'), 'show', '--dir', repo('test/fixtures/images/tree')],
+  [
+    ...NODE_FLAGS,
+    join(outdir, 'icebox-show.mjs'),
+    'show',
+    '--dir',
+    repo('test/fixtures/images/tree')
+  ],
   {
     env: { ...process.env, ICEBOX_WRITE_CODE_CACHE: '1' },
     stdio: ['ignore', 'ignore', 'inherit']
