@@ -17,13 +17,16 @@ export interface HelperConfig {
   maxBytesPerUser: number
   /** Free space that must remain on the store's filesystem. */
   minFreeBytes: number
+  /** Most dumps one user may start in an hour (rate-limit.ts). */
+  maxDumpsPerHour: number
 }
 
 export const DEFAULT_CONFIG: HelperConfig = {
   extraRestoreCaps: [],
   maxSnapshotsPerUser: 50,
   maxBytesPerUser: 20 * 1024 ** 3,
-  minFreeBytes: 1024 ** 3
+  minFreeBytes: 1024 ** 3,
+  maxDumpsPerHour: 60
 }
 
 const SIZE_RE = /^([0-9]{1,15})\s*([KMGT]?)i?B?$/i
@@ -59,6 +62,8 @@ export function parseHelperConf(text: string): { config: HelperConfig; problems:
       config.maxSnapshotsPerUser = Number(value)
     } else if (key === 'max_bytes_per_user' && parseSize(value) !== null) {
       config.maxBytesPerUser = parseSize(value) as number
+    } else if (key === 'max_dumps_per_hour' && /^[0-9]{1,6}$/.test(value)) {
+      config.maxDumpsPerHour = Number(value)
     } else if (key === 'min_free_bytes' && parseSize(value) !== null) {
       config.minFreeBytes = parseSize(value) as number
     } else {

@@ -40,6 +40,7 @@ import {
   userStagingDir,
   type StoreLayout
 } from './store'
+import { parseDumpTimes, rateRefusal, recordDump } from './rate-limit'
 import { acquireLock, FLOCK_PATH } from './store-lock'
 import { requireTrusted } from './trusted-files'
 import type { UserInfo } from './users'
@@ -136,6 +137,11 @@ export async function dumpOp(
   // Held from the quota check through publish (§4.7); the kernel drops it if we are killed.
   const lock = await acquireLock(userLockPath(l, user.uid), LOCK_WAIT_S)
   try {
+    const times = parseDumpTimes(lock.readState())
+    const now = Date.now()
+    const tooOften = rateRefusal(times, now, cfg.maxDumpsPerHour)
+    if (tooOften) throw tooOften
+    lock.writeState(recordDump(times, now))
     return await dumpLocked(req, user, l, cfg)
   } finally {
     lock.release()

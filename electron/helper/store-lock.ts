@@ -10,9 +10,20 @@
  * dies (the user can SIGKILL it through its cgroup): no stale lock, so no pid + start-time
  * recovery whose "is it stale? remove it" step would itself race. The fd is O_CLOEXEC (libuv),
  * so CRIU never inherits it.
+ *
+ * The file also keeps the user's recent dump times for the rate limit (rate-limit.ts): only root
+ * can write it, and only the lock's holder does.
  */
 import { spawn } from 'node:child_process'
-import { closeSync, constants, fstatSync, openSync } from 'node:fs'
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  ftruncateSync,
+  openSync,
+  readSync,
+  writeSync
+} from 'node:fs'
 
 import { AppError } from '../common/errors'
 import { CHILD_ENV } from './criu-argv'
@@ -22,8 +33,15 @@ export const FLOCK_PATH = '/usr/bin/flock'
 const CONFLICT_EXIT = 75
 
 export interface UserLock {
+  /** What the holder last stored in the lock file ('' at first). */
+  readState(): string
+  /** Replaces the lock file's contents (only root can write the file). */
+  writeState(text: string): void
   release(): void
 }
+
+/** Largest state kept in a lock file. */
+const MAX_STATE = 64 * 1024
 
 function unsafeLock(path: string, why: string): AppError {
   return new AppError({
@@ -86,6 +104,15 @@ export async function acquireLock(path: string, waitSeconds: number): Promise<Us
       if (code === 0) {
         let held = true
         resolve({
+          readState: () => {
+            const buf = Buffer.alloc(MAX_STATE)
+            return buf.subarray(0, readSync(fd, buf, 0, MAX_STATE, 0)).toString('utf8')
+          },
+          writeState: (text) => {
+            const buf = Buffer.from(text.slice(0, MAX_STATE), 'utf8')
+            ftruncateSync(fd, 0)
+            writeSync(fd, buf, 0, buf.length, 0)
+          },
           release: () => {
             if (held) closeSync(fd)
             held = false

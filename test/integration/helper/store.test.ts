@@ -325,6 +325,37 @@ describe('snapshot ids, ownership and quotas', () => {
     }
   })
 
+  it('§4.7 one dump over the hourly limit is refused before CRIU runs: the process lives on', async () => {
+    const c = await startCounterAs(TEST_USER, dir)
+    const mine = join(STORE_ROOT, 'images', String(env.uid))
+    try {
+      // The dumps of the earlier tests count too: allow exactly one more.
+      const lock = join(STORE_ROOT, 'locks', `${env.uid}.lock`)
+      const state = existsSync(lock) ? readFileSync(lock, 'utf8') : ''
+      const started = state ? (JSON.parse(state) as { dumps: number[] }).dumps.length : 0
+      writeHelperConf(`${DEFAULT_TEST_CONF}max_dumps_per_hour = ${started + 1}\n`)
+      const keep = { choices: { keepRunning: true } }
+      const first = helperAsRoot(['dump'], dumpRequest(c.pid, c.startTicks, keep), {
+        uid: env.uid
+      })
+      expect(first.json.error).toBeUndefined()
+      const r = helperAsRoot(['dump'], dumpRequest(c.pid, c.startTicks), { uid: env.uid })
+      expect(r.json.error?.code).toBe('QUOTA_EXCEEDED')
+      expect(r.json.error?.message).toBe(
+        `You have started ${started + 1} freezes in the last hour; the administrator allows ${started + 1}. Nothing was frozen.`
+      )
+      expect(readFileSync(`/proc/${c.pid}/stat`, 'utf8')).toMatch(/\) [RS] /)
+      const id = String(first.json.result?.id)
+      expect(readdirSync(mine).sort()).toEqual([baseId, id].sort())
+      helperAsRoot(['delete'], JSON.stringify({ op: 'delete', id }), { uid: env.uid })
+    } finally {
+      writeHelperConf(DEFAULT_TEST_CONF)
+      killPid(c.pid)
+      await c.runuser.stop()
+    }
+    expect(readdirSync(mine)).toEqual([baseId])
+  })
+
   it('§8.32 a tree larger than the bytes left is refused before CRIU runs: the process lives on', async () => {
     const c = await startCounterAs(TEST_USER, dir)
     try {

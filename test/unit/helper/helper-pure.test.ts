@@ -195,10 +195,11 @@ describe('image creds rule (§4.6)', () => {
 describe('config and CRIU wrapper', () => {
   it('accepts only setpcap as an extra capability', () => {
     const { config, problems } = parseHelperConf(
-      'extra_restore_caps = setpcap, sys_admin\nmax_bytes_per_user = 2G\nbogus = 1'
+      'extra_restore_caps = setpcap, sys_admin\nmax_bytes_per_user = 2G\nmax_dumps_per_hour = 5\nbogus = 1'
     )
     expect(config.extraRestoreCaps).toEqual(['setpcap'])
     expect(config.maxBytesPerUser).toBe(2 * 1024 ** 3)
+    expect(config.maxDumpsPerHour).toBe(5)
     expect(problems.join('\n')).toMatch(/sys_admin.*not allowed[\s\S]*bogus/)
   })
   it('runs criu as the user with only the ambient caps it needs, rlimits reset', () => {

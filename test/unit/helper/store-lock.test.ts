@@ -91,4 +91,16 @@ describe('per-user dump lock', () => {
     chmodSync(path, 0o666)
     await expect(acquireLock(path, 1)).rejects.toThrow(/not what the helper created/)
   })
+
+  it('keeps a state for its holder across takers, replaced whole (shorter text leaves no tail)', async () => {
+    const a = await acquireLock(path, 5)
+    expect(a.readState()).toBe('')
+    a.writeState('{"dumps":[1,2,3,4,5]}')
+    a.release()
+    const b = await acquireLock(path, 5)
+    expect(b.readState()).toBe('{"dumps":[1,2,3,4,5]}')
+    b.writeState('{"dumps":[9]}')
+    expect(b.readState()).toBe('{"dumps":[9]}')
+    b.release()
+  })
 })
