@@ -56,7 +56,7 @@ function analyzeIndexed(
     tree,
     treePids: new Set(tree.map((p) => p.pid)),
     byPid: index.byPid,
-    locksByFile: index.locksByFile,
+    lockHolders: index.lockHolders,
     range: { lo: index.order.enter.get(root.pid)!, hi: index.order.exit.get(root.pid)! },
     pipeHolders: index.pipeHolders,
     socketHolders: index.socketHolders,

@@ -7,7 +7,7 @@
  * numbers [enter(root), exit(root)), and the holders of an inode, sorted by their number, are
  * inside the tree exactly when they fall in that range.
  */
-import type { PeerRef, ProcessInfo } from '../../common/model'
+import type { FileLock, PeerRef, ProcessInfo } from '../../common/model'
 
 /** Depth-first numbering of the process forest. */
 export interface TreeOrder {
@@ -63,17 +63,29 @@ export function numberTrees(
   return { enter, exit }
 }
 
+/** The key of a locked file in the lock holders index. */
+export function lockKey(lock: Pick<FileLock, 'dev' | 'inode'>): string {
+  return `${lock.dev}:${lock.inode}`
+}
+
 /**
- * Indexes the holders of every pipe (and FIFO) inode and every socket inode. Processes are
- * visited in depth-first order, so each list comes out sorted without a sort.
+ * Indexes the holders of every pipe (and FIFO) inode, every socket inode and every locked file
+ * (by `lockKey`: thousands of processes may share one locked open file description, e.g.
+ * everything started under flock(1)). Processes are visited in depth-first order, so each list
+ * comes out sorted without a sort.
  */
 export function indexHolders(
   processes: readonly ProcessInfo[],
   order: TreeOrder
-): { pipes: Map<number, InodeHolders>; sockets: Map<number, InodeHolders> } {
+): {
+  pipes: Map<number, InodeHolders>
+  sockets: Map<number, InodeHolders>
+  locks: Map<string, InodeHolders>
+} {
   const pipes = new Map<number, InodeHolders>()
   const sockets = new Map<number, InodeHolders>()
-  const add = (map: Map<number, InodeHolders>, inode: number, pid: number, at: number): void => {
+  const locks = new Map<string, InodeHolders>()
+  const add = <K>(map: Map<K, InodeHolders>, inode: K, pid: number, at: number): void => {
     const h = map.get(inode)
     if (!h) map.set(inode, { order: [at], pids: [pid] })
     else if (h.pids[h.pids.length - 1] !== pid) {
@@ -90,8 +102,9 @@ export function indexHolders(
       if (fd.kind === 'pipe') add(pipes, fd.inode, p.pid, at)
       else if (fd.kind === 'socket') add(sockets, fd.inode, p.pid, at)
     }
+    for (const l of p.locks) add(locks, lockKey(l), p.pid, at)
   }
-  return { pipes, sockets }
+  return { pipes, sockets, locks }
 }
 
 function lowerBound(sorted: number[], value: number): number {

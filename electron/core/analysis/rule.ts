@@ -5,7 +5,6 @@
 import type { Finding, ProcessInfo, SocketFd } from '../../common/model'
 import type { AnalysisContext } from './context'
 import type { InodeHolders, TreeRange } from './holders'
-import type { HeldLock } from './tree'
 
 export interface RuleContext {
   /** The process the user wants to freeze. */
@@ -19,8 +18,8 @@ export interface RuleContext {
   context: AnalysisContext
   /** Icebox's own pid. */
   selfPid: number
-  /** Every lock of the scan by "dev:inode" (see lockKey), to find holders outside the tree. */
-  locksByFile: ReadonlyMap<string, HeldLock[]>
+  /** Who locks each file, by lockKey ("dev:inode"), to find holders outside the tree. */
+  lockHolders: ReadonlyMap<string, InodeHolders>
   /** The tree as a range of depth-first numbers (see holders.ts). */
   range: TreeRange
   /** Holders of every pipe and socket inode, for "is the other end outside?" checks. */

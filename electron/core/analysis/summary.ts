@@ -78,7 +78,7 @@ function localMasks(
       tree: [p],
       treePids: new Set([p.pid]),
       byPid: index.byPid,
-      locksByFile: index.locksByFile,
+      lockHolders: index.lockHolders,
       range: { lo: index.order.enter.get(p.pid)!, hi: index.order.enter.get(p.pid)! + 1 },
       pipeHolders: index.pipeHolders,
       socketHolders: index.socketHolders,

@@ -1,21 +1,15 @@
 /**
  * The process tree CRIU takes: a process and all its descendants, found through ppid.
  */
-import type { FileLock, ProcessInfo, ScanResult, SocketFd } from '../../common/model'
+import type { ProcessInfo, ScanResult, SocketFd } from '../../common/model'
 import { indexHolders, numberTrees, type InodeHolders, type TreeOrder } from './holders'
-
-/** A lock and the process holding it. */
-export interface HeldLock {
-  pid: number
-  lock: FileLock
-}
 
 /** Indexes of a scan, built once and shared by every analysis of it. */
 export interface ScanIndex {
   byPid: Map<number, ProcessInfo>
   childrenOf: Map<number, ProcessInfo[]>
-  /** Every lock of the scan by "dev:inode" of the locked file. */
-  locksByFile: Map<string, HeldLock[]>
+  /** The processes holding a lock on each file, by lockKey ("dev:inode" of the file). */
+  lockHolders: Map<string, InodeHolders>
   /** Depth-first numbering: a tree is the range [enter(root), exit(root)). */
   order: TreeOrder
   pipeHolders: Map<number, InodeHolders>
@@ -24,23 +18,12 @@ export interface ScanIndex {
   socketByInode: Map<number, SocketFd>
 }
 
-/** The key of a locked file in `locksByFile`. */
-export function lockKey(lock: FileLock): string {
-  return `${lock.dev}:${lock.inode}`
-}
-
 /** Builds the pid and parent indexes of a scan in one pass. */
 export function indexScan(scan: ScanResult): ScanIndex {
   const byPid = new Map<number, ProcessInfo>()
   const childrenOf = new Map<number, ProcessInfo[]>()
-  const locksByFile = new Map<string, HeldLock[]>()
   for (const p of scan.processes) {
     byPid.set(p.pid, p)
-    for (const lock of p.locks) {
-      const held = locksByFile.get(lockKey(lock))
-      if (held) held.push({ pid: p.pid, lock })
-      else locksByFile.set(lockKey(lock), [{ pid: p.pid, lock }])
-    }
     if (p.ppid === p.pid) continue
     const siblings = childrenOf.get(p.ppid)
     if (siblings) siblings.push(p)
@@ -57,7 +40,7 @@ export function indexScan(scan: ScanResult): ScanIndex {
   return {
     byPid,
     childrenOf,
-    locksByFile,
+    lockHolders: holders.locks,
     order,
     pipeHolders: holders.pipes,
     socketHolders: holders.sockets,

@@ -49,3 +49,26 @@ describe('file-lock rule with outside holders', () => {
     expect(f!.message).toMatch(/a process outside the tree locks the same file/)
   })
 })
+
+describe('file-lock rule with many holders of one locked file', () => {
+  // Everything started under flock(1) inherits its locked open file: thousands of holders.
+  const shared = (pid: number, ppid = 1): ReturnType<typeof proc> =>
+    proc(pid, { ppid, locks: [lock({ fd: 9 })] })
+
+  it('names the first five holders outside the tree and counts the rest', () => {
+    const outside = Array.from({ length: 40 }, (_, i) => shared(200 + i))
+    const [f] = findingsWithId([shared(100), shared(101, 100), ...outside], 100, 'file-lock')
+    expect(f!.evidence).toEqual([
+      'fd 9: FLOCK WRITE lock on /tmp/lockfile, also locked by 200 (proc200), 201 (proc201), ' +
+        '202 (proc202), 203 (proc203), 204 (proc204), and 35 more'
+    ])
+  })
+
+  it('does not name holders inside the tree', () => {
+    const found = findingsWithId([shared(100), shared(101, 100)], 100, 'file-lock')
+    expect(found.map((f) => f.evidence)).toEqual([
+      ['fd 9: FLOCK WRITE lock on /tmp/lockfile'],
+      ['fd 9: FLOCK WRITE lock on /tmp/lockfile']
+    ])
+  })
+})

@@ -1,7 +1,7 @@
 import type { FileLock, Finding, ProcessInfo } from '../../../common/model'
-import { procLabel } from '../describe'
+import { PEERS_LISTED, procLabel } from '../describe'
+import { lockKey, splitHolders } from '../holders'
 import type { Rule, RuleContext } from '../rule'
-import { lockKey } from '../tree'
 
 function describeLock(l: FileLock): string {
   const where = l.path ?? `device ${l.dev} inode ${l.inode}`
@@ -10,14 +10,20 @@ function describeLock(l: FileLock): string {
   return `${fd}${l.kind} ${l.access} lock on ${where}${range}`
 }
 
-/** Processes outside the tree that lock the same file (they contend for it while frozen). */
-function outsideHolders(l: FileLock, ctx: RuleContext): string[] {
-  const held = ctx.locksByFile.get(lockKey(l)) ?? []
-  const pids = [...new Set(held.map((h) => h.pid).filter((pid) => !ctx.treePids.has(pid)))]
-  return pids.map((pid) => {
+/**
+ * Processes outside the tree that lock the same file (they contend for it while frozen), named
+ * up to PEERS_LISTED and counted beyond; '' when there are none. A range split, not a walk:
+ * thousands of processes can share one locked open file (everything started under flock(1)).
+ */
+function outsideHolders(l: FileLock, ctx: RuleContext): string {
+  const split = splitHolders(ctx.lockHolders.get(lockKey(l)), ctx.range, PEERS_LISTED)
+  if (split.outside === 0) return ''
+  const names = split.firstOutside.map((pid) => {
     const p = ctx.byPid.get(pid)
     return p ? procLabel(p) : String(pid)
   })
+  const more = split.outside - names.length
+  return names.join(', ') + (more > 0 ? `, and ${more} more` : '')
 }
 
 /**
@@ -30,7 +36,7 @@ export const fileLockRule: Rule = (ctx) => {
   for (const p of ctx.tree) {
     if (p.locks.length === 0) continue
     const others = p.locks.map((l) => outsideHolders(l, ctx))
-    if (others.every((o) => o.length === 0)) {
+    if (others.every((o) => o === '')) {
       // The usual case does not depend on the tree: judge it once per scan.
       const memo = ctx.memo.get('file-lock') ?? new Map<number, readonly Finding[]>()
       ctx.memo.set('file-lock', memo)
@@ -44,7 +50,7 @@ export const fileLockRule: Rule = (ctx) => {
     }
     const evidence = p.locks.map(
       (l, i) =>
-        describeLock(l) + (others[i]!.length > 0 ? `, also locked by ${others[i]!.join(', ')}` : '')
+        describeLock(l) + (others[i] !== '' ? `, also locked by ${others[i]!}` : '')
     )
     findings.push(lockFinding(p, evidence, true))
   }
