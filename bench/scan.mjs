@@ -4,7 +4,10 @@
 // side and alternating in one run, with N holder processes each holding a pipe, a unix
 // socketpair, a loopback TCP connection, a bound UDP socket, a flock'd file and /dev/zero.
 //
-//   node bench/scan.mjs [N ...] [--runs R]      (default N = 200 1000 3000, R = 5)
+//   node bench/scan.mjs [N ...] [--runs R] [--compare TREE]   (default N = 200 1000 3000, R = 5)
+//
+// --compare TREE also times `icebox ps --json` built from another source tree (e.g. a checkout
+// of main), alternating with this one, for before/after figures from the same run.
 //
 // The CLI is bundled from the current sources into bench/results/cli/ by scripts/cli-bundle.mjs
 // (what `npm run build` ships), so the numbers are for the code in the tree. "scan only" is node + scan()
@@ -22,14 +25,16 @@ mkdirSync(out, { recursive: true })
 
 const args = process.argv.slice(2)
 let runs = 5
+let compare = null
 const sizes = []
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--runs') runs = Number(args[++i])
+  else if (args[i] === '--compare') compare = args[++i]
   else sizes.push(Number(args[i]))
 }
 if (sizes.length === 0) sizes.push(200, 1000, 3000)
 if (sizes.some((n) => !Number.isInteger(n) || n < 0) || !(runs > 0)) {
-  console.error('usage: node bench/scan.mjs [N ...] [--runs R]')
+  console.error('usage: node bench/scan.mjs [N ...] [--runs R] [--compare TREE]')
   process.exit(2)
 }
 
@@ -39,6 +44,8 @@ const { build } = await import('esbuild')
 const { buildCli, cliEnv, NODE_FLAGS } = await import('../scripts/cli-bundle.mjs')
 await buildCli(root, join(out, 'cli'))
 const cli = join(out, 'cli', 'cli.mjs')
+const compareCli = join(out, 'cli-compare', 'cli.mjs')
+if (compare !== null) await buildCli(compare, join(out, 'cli-compare'))
 // The scanner alone as a whole command (node start-up + scan() + JSON to stdout), to tell the
 // scanner's share from the CLI's start-up and the analysis.
 const scanOnly = join(out, 'scan-only.mjs')
@@ -68,6 +75,15 @@ const commands = [
     argv: [process.execPath, ...NODE_FLAGS, cli, 'ps', '--json'],
     rss: true
   },
+  ...(compare === null
+    ? []
+    : [
+        {
+          name: 'icebox ps --json (compare)',
+          argv: [process.execPath, ...NODE_FLAGS, compareCli, 'ps', '--json'],
+          rss: true
+        }
+      ]),
   { name: 'scan only', argv: [process.execPath, scanOnly], rss: true },
   { name: 'lsof -n -P', argv: ['lsof', '-n', '-P'], rss: true },
   { name: 'ps -eo pid,ppid,lstart,cmd', argv: ['ps', '-eo', 'pid,ppid,lstart,cmd'], rss: false }
@@ -156,6 +172,7 @@ process.on('SIGINT', () => {
 try {
   for (const n of sizes) {
     const dir = mkdtempSync(join(tmpdir(), 'icebox-bench-'))
+    const loadBefore = loadAverage()
     current = await startHolders(n, dir)
     const procs = readdirCount()
     // One warm-up of each, then alternate.
@@ -168,7 +185,7 @@ try {
         if (!Number.isNaN(rssKiB)) samples.get(c.name).rss.push(rssKiB)
       }
     }
-    const row = { n, procs, runs }
+    const row = { n, procs, runs, loadBefore, loadAfter: loadAverage() }
     for (const c of commands) {
       const s = samples.get(c.name)
       row[c.name] = {
@@ -180,6 +197,11 @@ try {
     row.lsofOverIcebox = +(row['lsof -n -P'].medianMs / ice).toFixed(2)
     row.psOverIcebox = +(row['ps -eo pid,ppid,lstart,cmd'].medianMs / ice).toFixed(2)
     row.lsofOverScanOnly = +(row['lsof -n -P'].medianMs / row['scan only'].medianMs).toFixed(2)
+    if (compare !== null) {
+      row.lsofOverCompare = +(
+        row['lsof -n -P'].medianMs / row['icebox ps --json (compare)'].medianMs
+      ).toFixed(2)
+    }
     results.push(row)
     await stopHolders(current)
     current = null
@@ -188,6 +210,11 @@ try {
   }
 } finally {
   cleanup()
+}
+
+/** The 1-minute load average. */
+function loadAverage() {
+  return Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0])
 }
 
 /** Number of tasks (threads included) from /proc/loadavg. */
@@ -200,13 +227,21 @@ function print(row) {
   const lsof = row['lsof -n -P']
   const ps = row['ps -eo pid,ppid,lstart,cmd']
   console.log(
-    `N=${row.n} (${row.procs} tasks, ${row.runs} runs): icebox ps --json ${ice.medianMs} ms ` +
+    `N=${row.n} (${row.procs} tasks, ${row.runs} runs, load ${row.loadBefore} before the ` +
+      `holders, ${row.loadAfter} after the runs): icebox ps --json ${ice.medianMs} ms ` +
       `(peak RSS ${ice.peakRssMiB ?? '?'} MiB) | lsof -n -P ${lsof.medianMs} ms ` +
       `(RSS ${lsof.peakRssMiB ?? '?'} MiB) | ps ${ps.medianMs} ms | ` +
       `lsof/icebox ${row.lsofOverIcebox}x, ps/icebox ${row.psOverIcebox}x | ` +
       `scan only ${row['scan only'].medianMs} ms (RSS ${row['scan only'].peakRssMiB ?? '?'} MiB), ` +
       `lsof/scan-only ${row.lsofOverScanOnly}x`
   )
+  const cmp = row['icebox ps --json (compare)']
+  if (cmp) {
+    console.log(
+      `  compare (${compare}): icebox ps --json ${cmp.medianMs} ms (peak RSS ` +
+        `${cmp.peakRssMiB ?? '?'} MiB), lsof/icebox ${row.lsofOverCompare}x`
+    )
+  }
 }
 
 writeFileSync(join(out, 'scan.json'), JSON.stringify(results, null, 2) + '\n')

@@ -15,6 +15,10 @@ import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from '
 import { fromRaw, IoFailure, mainRawIo } from './io'
 import { NET_TABLES } from './net-tables'
 import {
+  MAPS_LINES,
+  STATUS_LINES,
+  rawReadBytes,
+  rawReadLines,
   rawReadLink,
   rawReadProcess,
   rawReadText,
@@ -39,7 +43,11 @@ function workerSource(): string {
   return `'use strict'
 const { workerData } = require('node:worker_threads')
 const fs = require('node:fs')
+const STATUS_LINES = ${JSON.stringify(STATUS_LINES)}
+const MAPS_LINES = ${JSON.stringify(MAPS_LINES)}
+${rawReadBytes.toString()}
 ${rawReadText.toString()}
+${rawReadLines.toString()}
 ${rawReadLink.toString()}
 ${rawReadProcess.toString()}
 const { ctrl, port, pids, procRoot, what, chunk: size, netDir, netTables } = workerData

@@ -51,10 +51,25 @@ export interface RawWhat {
   locked: Record<string, number[]>
 }
 
+/** The lines of /proc/PID/status that parseStatus reads (its keys at line starts). */
+export const STATUS_LINES: readonly string[] = [
+  '\nTracerPid:',
+  '\nUid:',
+  '\nGid:',
+  '\nNSpid:',
+  '\nThreads:',
+  '\nCapPrm:',
+  '\nCapEff:'
+]
+
+/** The lines of /proc/PID/maps that parseMaps looks at (its markers). */
+export const MAPS_LINES: readonly string[] = [' /dev/', ' /SYSV', ' [uprobes]', ' (deleted)']
+
 /** One process as read from /proc, uninterpreted. */
 export interface RawProcess {
   pid: number
   stat: RawText
+  /** The lines of status that parse-status reads. */
   status: RawText
   cmdline: RawText
   exe: RawText
@@ -69,17 +84,17 @@ export interface RawProcess {
   fdStats: RawFdStat[]
   /** Per fd, fdinfo of regular files and FIFOs (flags, position, lock lines; see RawWhat) and pidfds; else null. */
   fdInfos: Array<RawText | null>
-  /** null when maps were not asked for. */
+  /** The lines of maps that parse-maps looks at; null when maps were not asked for. */
   maps: RawText | null
 }
 
 /**
- * Reads a whole /proc file as UTF-8. Multi-record seq files (maps, net/*, locks) hand out at most
- * one page per read(2), so they are read until EOF. Files produced in one piece (stat, status,
- * cmdline, fdinfo: pass `oneShot`) end at the first short read, which saves the extra read(2)
- * readFileSync makes on every file.
+ * Reads a whole /proc file into `io.buf` (grown as needed); returns its length. Multi-record seq
+ * files (maps, net/*, locks) hand out at most one page per read(2), so they are read until EOF.
+ * Files produced in one piece (stat, status, cmdline, fdinfo: pass `oneShot`) end at the first
+ * short read, which saves the extra read(2) readFileSync makes on every file.
  */
-export function rawReadText(io: RawIo, path: string, oneShot: boolean): RawText {
+export function rawReadBytes(io: RawIo, path: string, oneShot: boolean): number | RawFailure {
   const fs = io.fs
   let fd: number
   try {
@@ -99,12 +114,64 @@ export function rawReadText(io: RawIo, path: string, oneShot: boolean): RawText 
         io.buf = bigger
       }
     }
-    return io.buf.toString('utf8', 0, len)
+    return len
   } catch (err) {
     return { code: (err as NodeJS.ErrnoException | null)?.code ?? 'EIO' }
   } finally {
     fs.closeSync(fd)
   }
+}
+
+/** Reads a whole /proc file as UTF-8 (see rawReadBytes). */
+export function rawReadText(io: RawIo, path: string, oneShot: boolean): RawText {
+  const len = rawReadBytes(io, path, oneShot)
+  return typeof len === 'number' ? io.buf.toString('utf8', 0, len) : len
+}
+
+/**
+ * Reads a /proc file but keeps only its lines that contain one of `markers` (each line once, in
+ * file order, joined by "\n"; '' when none does). The scanner looks at a few lines of status
+ * and maps only: searching the bytes spares making a string of the whole file, and, in the
+ * worker, copying it to the main thread. A marker that starts with "\n" matches a line's start.
+ */
+export function rawReadLines(
+  io: RawIo,
+  path: string,
+  markers: readonly string[],
+  oneShot: boolean
+): RawText {
+  const len = rawReadBytes(io, path, oneShot)
+  if (typeof len !== 'number') return len
+  const buf = io.buf.subarray(0, len)
+  const starts: number[] = []
+  const ends: number[] = []
+  for (const marker of markers) {
+    let at = buf.indexOf(marker, 0, 'latin1')
+    while (at >= 0) {
+      const start = marker.charCodeAt(0) === 10 ? at + 1 : buf.lastIndexOf(10, at) + 1
+      let end = buf.indexOf(10, start)
+      if (end < 0) end = len
+      // Insertion keeps the lines in file order; markers find few lines.
+      let i = starts.length
+      while (i > 0 && starts[i - 1]! > start) i--
+      if (i === 0 || starts[i - 1] !== start) {
+        starts.splice(i, 0, start)
+        ends.splice(i, 0, end)
+      }
+      at = buf.indexOf(marker, end, 'latin1')
+    }
+  }
+  let out = ''
+  let i = 0
+  while (i < starts.length) {
+    // Neighbouring lines become one slice of the buffer.
+    const start = starts[i]!
+    let end = ends[i]!
+    while (i + 1 < starts.length && starts[i + 1] === end + 1) end = ends[++i]!
+    out += (out === '' ? '' : '\n') + buf.toString('utf8', start, end)
+    i++
+  }
+  return out
 }
 
 /** readlink(2) as a string, or the failure. */
@@ -143,7 +210,7 @@ export function rawReadProcess(
     maps: null
   }
   if (typeof stat !== 'string') return out
-  out.status = rawReadText(io, base + '/status', true)
+  out.status = rawReadLines(io, base + '/status', STATUS_LINES, true)
   out.cmdline = rawReadText(io, base + '/cmdline', true)
   out.exe = rawReadLink(io, base + '/exe')
   out.cwd = rawReadLink(io, base + '/cwd')
@@ -212,6 +279,14 @@ export function rawReadProcess(
   } catch (err) {
     out.fdNames = { code: (err as NodeJS.ErrnoException | null)?.code ?? 'EIO' }
   }
-  if (what.maps) out.maps = rawReadText(io, base + '/maps', false)
+  // The maps lines parse-maps looks at (its markers).
+  if (what.maps) {
+    out.maps = rawReadLines(
+      io,
+      base + '/maps',
+      [' /dev/', ' /SYSV', ' [uprobes]', ' (deleted)'],
+      false
+    )
+  }
   return out
 }

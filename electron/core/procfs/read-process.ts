@@ -147,9 +147,24 @@ export function processFromRaw(raw: RawProcess, ctx: ReadContext): ReadProcess |
   if (kernelThread) maps = { devices: [], sysvShm: false, uprobes: false, deletedFiles: [] }
   else if (raw.maps !== null) maps = mapsSummary(fromRaw(raw.maps), ctx, unreadable)
 
+  // One flat literal: spreading fromStat's object and adding 21 properties to the copy grew its
+  // property store step by step (~10 % of the main thread's time in a 3000-process scan).
+  const s = fromStat(pid, st, ctx)
   return {
     info: {
-      ...fromStat(pid, st, ctx),
+      pid,
+      ppid: s.ppid,
+      pgid: s.pgid,
+      sid: s.sid,
+      ttyNr: s.ttyNr,
+      tty: s.tty,
+      tpgid: s.tpgid,
+      state: s.state,
+      rssBytes: s.rssBytes,
+      cpuTimeMs: s.cpuTimeMs,
+      startTicks: s.startTicks,
+      startTime: s.startTime,
+      sessionLeader: s.sessionLeader,
       name: ownCopy(st.comm),
       cmdline,
       exe,

@@ -87,7 +87,7 @@ export function scan(opts: ScanOptions = {}): ScanResult {
       net = otherNets.get(netNs) ?? loadNetTables(`${procRoot}/${read.info.pid}/net`)
       otherNets.set(netNs, net)
     }
-    joinables.push({ ...read, net, ssSeesNamespace: inSelfNet })
+    joinables.push({ info: read.info, fdScan: read.fdScan, net, ssSeesNamespace: inSelfNet })
   }
   const pids = opts.pids ?? listPids(procRoot)
   if (opts.parallel && pids.length >= PARALLEL_MIN_PROCESSES) {

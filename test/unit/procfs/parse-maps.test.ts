@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 
 import { mapsLinePath, parseMaps } from '../../../electron/core/procfs/parse-maps'
+import { MAPS_LINES } from '../../../electron/core/procfs/raw'
+import { keptLines } from './kept-lines'
 
 const MAPS = [
   '55f1c0a00000-55f1c0a02000 r--p 00000000 fe:00 1835013                    /usr/bin/cat',
@@ -41,5 +43,18 @@ describe('parseMaps', () => {
   it('extracts the path column, spaces included', () => {
     expect(mapsLinePath(MAPS.split('\n')[7]!)).toBe('/tmp/old build/out.bin (deleted)')
     expect(mapsLinePath('7f2263c51000-7f2263c55000 r--p 00000000 00:00 0')).toBe('')
+  })
+})
+
+describe('the maps lines the raw reader keeps (MAPS_LINES)', () => {
+  it('give what the whole file does', () => {
+    expect(parseMaps(keptLines(MAPS, MAPS_LINES, false))).toEqual(parseMaps(MAPS))
+  })
+
+  it('are none for a process that maps no device, SysV segment, uprobe or deleted file', () => {
+    const plain = MAPS.split('\n')
+      .filter((l) => !/\/dev\/|\/SYSV|\[uprobes\]|\(deleted\)/.test(l))
+      .join('\n')
+    expect(keptLines(plain, MAPS_LINES, false)).toBe('')
   })
 })

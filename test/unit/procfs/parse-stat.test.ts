@@ -42,6 +42,13 @@ describe('parseStat', () => {
     expect(st.sid).toBe(6591)
   })
 
+  it('reads a field that is not a number as 0, and one beyond 2^53 as Number() does', () => {
+    const st = parseStat(CAT.replace(' 2151903 ', ' x12 ').replace(' 458 ', ' 9007199254740993 '))!
+    expect(st.startTicks).toBe(0)
+    expect(st.rssPages).toBe(Number('9007199254740993'))
+    expect(st.threads).toBe(1)
+  })
+
   it('returns null for truncated or empty text', () => {
     expect(parseStat('')).toBeNull()
     expect(parseStat('31442 (cat')).toBeNull()

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 
 import { parseStatus } from '../../../electron/core/procfs/parse-status'
+import { STATUS_LINES } from '../../../electron/core/procfs/raw'
+import { keptLines } from './kept-lines'
 
 const STATUS = [
   'Name:\tsleep',
@@ -59,5 +61,21 @@ describe('parseStatus', () => {
 
   it('reads a key on the very first line', () => {
     expect(parseStatus('TracerPid:\t77\n').tracerPid).toBe(77)
+  })
+})
+
+describe('the status lines the raw reader keeps (STATUS_LINES)', () => {
+  it('parse to what the whole file does, and are only those lines', () => {
+    const kept = keptLines(STATUS, STATUS_LINES, true)
+    expect(parseStatus(kept)).toEqual(parseStatus(STATUS))
+    expect(kept.split('\n').map((l) => l.split(':')[0])).toEqual([
+      'TracerPid',
+      'Uid',
+      'Gid',
+      'NSpid',
+      'Threads',
+      'CapPrm',
+      'CapEff'
+    ])
   })
 })
