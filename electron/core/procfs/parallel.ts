@@ -9,6 +9,10 @@
  * raw records (plain strings, cheap to copy); the main thread, which runs synchronously, takes
  * them with receiveMessageOnPort and waits with Atomics.wait. A worker that fails to start, or
  * stalls, costs nothing but time: its chunks are read on the main thread after a timeout.
+ *
+ * A worker takes ~200 ms to start here, so it is started (startParallelRead) before the scan
+ * prepares what to read (/proc/locks decides whose fdinfo is read): it reads the socket tables,
+ * then waits for that (`what`, posted by runParallelRead) and takes chunks.
  */
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads'
 
@@ -35,13 +39,14 @@ const STALL_MS = 2000
 /** Control words in shared memory. */
 const NEXT = 0 // the next chunk to take
 const POSTED = 1 // how many chunks the worker has posted
+const GO = 2 // 1 once `what` is posted to the worker
 
 type Message = { chunk: number; raws: RawProcess[] } | { net: Record<string, RawText> }
 
 /** The worker's program: the raw readers' source plus a loop over chunks. */
 function workerSource(): string {
   return `'use strict'
-const { workerData } = require('node:worker_threads')
+const { workerData, receiveMessageOnPort } = require('node:worker_threads')
 const fs = require('node:fs')
 const STATUS_LINES = ${JSON.stringify(STATUS_LINES)}
 const MAPS_LINES = ${JSON.stringify(MAPS_LINES)}
@@ -50,13 +55,16 @@ ${rawReadText.toString()}
 ${rawReadLines.toString()}
 ${rawReadLink.toString()}
 ${rawReadProcess.toString()}
-const { ctrl, port, pids, procRoot, what, chunk: size, netDir, netTables } = workerData
+const { ctrl, port, pids, procRoot, chunk: size, netDir, netTables } = workerData
 const io = { fs, buf: Buffer.allocUnsafe(64 * 1024) }
 if (netDir !== null) {
   const net = {}
   for (const name of netTables) net[name] = rawReadText(io, netDir + '/' + name, false)
   port.postMessage({ net })
 }
+let got
+while (!(got = receiveMessageOnPort(port))) Atomics.wait(ctrl, ${GO}, 0, 100)
+const what = got.message
 const chunks = Math.ceil(pids.length / size)
 for (;;) {
   const c = Atomics.add(ctrl, ${NEXT}, 1)
@@ -101,10 +109,49 @@ export interface ParallelResult {
   net: Map<string, string | IoFailure> | null
 }
 
+/** A parallel read whose worker is starting (startParallelRead). */
+export interface ParallelRead {
+  pids: readonly number[]
+  procRoot: string
+  ctrl: Int32Array
+  port: MessagePort
+  worker: Worker | null
+}
+
+/**
+ * Starts the worker of a parallel read of `pids`. With `netDir`, it first reads the socket tables
+ * there (the kernel is slow to write /proc/net/tcp with thousands of sockets). Hand the result
+ * to runParallelRead, or to cancelParallelRead when the scan ends before that.
+ */
+export function startParallelRead(
+  pids: readonly number[],
+  procRoot: string,
+  netDir: string | null = null
+): ParallelRead {
+  const ctrl = new Int32Array(new SharedArrayBuffer(12))
+  const { port1, port2 } = new MessageChannel()
+  const worker = startWorker({
+    ctrl,
+    port: port2,
+    pids,
+    procRoot,
+    chunk: CHUNK,
+    netDir,
+    netTables: NET_TABLES
+  })
+  return { pids, procRoot, ctrl, port: port1, worker }
+}
+
+/** Stops a parallel read that will not be run. */
+export function cancelParallelRead(read: ParallelRead): void {
+  read.port.close()
+  void read.worker?.terminate()
+}
+
 /**
  * Reads every pid, calling `onRaw` on the main thread for each (not in pid order: the caller
  * sorts). `onRaw` runs while the worker keeps reading. With `netDir`, the worker first reads the
- * socket tables there (the kernel is slow to write /proc/net/tcp with thousands of sockets).
+ * socket tables there (see startParallelRead).
  */
 export function readRawParallel(
   pids: readonly number[],
@@ -113,19 +160,20 @@ export function readRawParallel(
   onRaw: (raw: RawProcess) => void,
   netDir: string | null = null
 ): ParallelResult {
+  return runParallelRead(startParallelRead(pids, procRoot, netDir), what, onRaw)
+}
+
+/** Runs a started parallel read (see readRawParallel). */
+export function runParallelRead(
+  read: ParallelRead,
+  what: RawWhat,
+  onRaw: (raw: RawProcess) => void
+): ParallelResult {
+  const { pids, procRoot, ctrl, port: port1, worker } = read
   const chunks = Math.ceil(pids.length / CHUNK)
-  const ctrl = new Int32Array(new SharedArrayBuffer(8))
-  const { port1, port2 } = new MessageChannel()
-  const worker = startWorker({
-    ctrl,
-    port: port2,
-    pids,
-    procRoot,
-    what,
-    chunk: CHUNK,
-    netDir,
-    netTables: NET_TABLES
-  })
+  port1.postMessage(what)
+  Atomics.store(ctrl, GO, 1)
+  Atomics.notify(ctrl, GO)
 
   const io = mainRawIo()
   const done = new Uint8Array(chunks)

@@ -11,7 +11,12 @@ import { fillPipeEnds } from './fds'
 import { loadNetTables } from './net-tables'
 import { parseLocks, type LockLine } from './parse-locks'
 import type { NetSocket } from './parse-net'
-import { readRawParallel } from './parallel'
+import {
+  cancelParallelRead,
+  runParallelRead,
+  startParallelRead,
+  type ParallelRead
+} from './parallel'
 import { listPids } from './pids'
 import { newReadContext } from './read-context'
 import { processFromRaw, readProcess, type ReadProcess } from './read-process'
@@ -62,6 +67,29 @@ export function scan(opts: ScanOptions = {}): ScanResult {
   const started = performance.now()
   const procRoot = opts.procRoot ?? '/proc'
   const takenAt = new Date().toISOString()
+  const pids = opts.pids ?? listPids(procRoot)
+  // The worker first, so that it starts while the rest is prepared.
+  const parallel =
+    opts.parallel && pids.length >= PARALLEL_MIN_PROCESSES
+      ? startParallelRead(pids, procRoot, `${procRoot}/net`)
+      : null
+  try {
+    return scanWith(opts, procRoot, pids, parallel, started, takenAt)
+  } catch (err) {
+    if (parallel) cancelParallelRead(parallel)
+    throw err
+  }
+}
+
+function scanWith(
+  opts: ScanOptions,
+  procRoot: string,
+  pids: readonly number[],
+  parallel: ParallelRead | null,
+  started: number,
+  takenAt: string
+): ScanResult {
+  const netDir = `${procRoot}/net`
   // Read first: which files are locked decides whose fdinfo is worth reading.
   const locksText = readText(`${procRoot}/locks`)
   const lockLines = typeof locksText === 'string' ? parseLocks(locksText) : []
@@ -89,16 +117,8 @@ export function scan(opts: ScanOptions = {}): ScanResult {
     }
     joinables.push({ info: read.info, fdScan: read.fdScan, net, ssSeesNamespace: inSelfNet })
   }
-  const pids = opts.pids ?? listPids(procRoot)
-  if (opts.parallel && pids.length >= PARALLEL_MIN_PROCESSES) {
-    const netDir = `${procRoot}/net`
-    const { net } = readRawParallel(
-      pids,
-      procRoot,
-      ctx.raw,
-      (raw) => add(processFromRaw(raw, ctx)),
-      netDir
-    )
+  if (parallel) {
+    const { net } = runParallelRead(parallel, ctx.raw, (raw) => add(processFromRaw(raw, ctx)))
     loadNetTables(
       netDir,
       selfNet,
@@ -108,7 +128,7 @@ export function scan(opts: ScanOptions = {}): ScanResult {
     joinables.sort((a, b) => a.info.pid - b.info.pid)
   } else {
     for (const pid of pids) add(readProcess(pid, ctx))
-    loadNetTables(`${procRoot}/net`, selfNet)
+    loadNetTables(netDir, selfNet)
   }
 
   const ss = pendingSs.finish()
