@@ -151,7 +151,8 @@ export function cancelParallelRead(read: ParallelRead): void {
 /**
  * Reads every pid, calling `onRaw` on the main thread for each (not in pid order: the caller
  * sorts). `onRaw` runs while the worker keeps reading. With `netDir`, the worker first reads the
- * socket tables there (see startParallelRead).
+ * socket tables there (see startParallelRead); runParallelRead hands them to `onNet` as they
+ * arrive, so that they are parsed while the worker reads on.
  */
 export function readRawParallel(
   pids: readonly number[],
@@ -167,7 +168,8 @@ export function readRawParallel(
 export function runParallelRead(
   read: ParallelRead,
   what: RawWhat,
-  onRaw: (raw: RawProcess) => void
+  onRaw: (raw: RawProcess) => void,
+  onNet?: (net: Map<string, string | IoFailure>) => void
 ): ParallelResult {
   const { pids, procRoot, ctrl, port: port1, worker } = read
   const chunks = Math.ceil(pids.length / CHUNK)
@@ -193,6 +195,7 @@ export function runParallelRead(
       const message = m.message as Message
       if ('net' in message) {
         net = new Map(Object.entries(message.net).map(([k, v]) => [k, fromRaw(v)]))
+        onNet?.(net)
         continue
       }
       const { chunk, raws } = message

@@ -11,7 +11,7 @@ import type {
 } from '../../common/model'
 import { devMajor, devMinor } from './dev'
 import { readFds, type FdScan } from './fds'
-import { fromRaw, IoFailure, mainRawIo, readLink, statPath } from './io'
+import { failureOf, fromRaw, IoFailure, mainRawIo, readLink, statPath } from './io'
 import { parseCmdline } from './parse-cmdline'
 import { parseMaps } from './parse-maps'
 import { isKernelThread, parseStat, type StatFields } from './parse-stat'
@@ -33,6 +33,8 @@ export interface ReadContext {
   deviceCache: Map<string, MappedDevice | null>
   /** What the raw reads include beyond the uniform part. */
   raw: RawWhat
+  /** Namespace refs by ns link text ("net:[4026531840]"), shared by the processes in it. */
+  nsRefs?: Map<string, NamespaceRef>
 }
 
 /** A process plus what the scan needs to join it with the others. */
@@ -125,14 +127,29 @@ export function processFromRaw(raw: RawProcess, ctx: ReadContext): ReadProcess |
     else if (cwdLink.reason === 'denied') unreadable.push('cwd: permission denied')
   }
 
-  const namespaces = {} as Record<NamespaceKind, NamespaceRef>
   let nsDenied = false
-  NAMESPACE_KINDS.forEach((kind, i) => {
-    const link = fromRaw(raw.ns[i] ?? { code: 'ENOENT' })
-    if (link instanceof IoFailure && link.reason === 'denied') nsDenied = true
-    const inode = typeof link === 'string' ? namespaceInode(link) : null
-    namespaces[kind] = { inode, same: inode !== null && inode === ctx.selfNs[kind] }
-  })
+  const nsRef = (i: number): NamespaceRef => {
+    const link = raw.ns[i] ?? { code: 'ENOENT' }
+    if (typeof link !== 'string') {
+      if (failureOf(link.code).reason === 'denied') nsDenied = true
+      return { inode: null, same: false }
+    }
+    // Thousands of processes share a few namespaces: one (read-only) ref per link text.
+    let ref = (ctx.nsRefs ??= new Map()).get(link)
+    if (!ref) {
+      const inode = namespaceInode(link)
+      ref = { inode, same: inode !== null && inode === ctx.selfNs[NAMESPACE_KINDS[i]!] }
+      ctx.nsRefs.set(link, ref)
+    }
+    return ref
+  }
+  const namespaces: Record<NamespaceKind, NamespaceRef> = {
+    pid: nsRef(0),
+    mnt: nsRef(1),
+    net: nsRef(2),
+    ipc: nsRef(3),
+    user: nsRef(4)
+  }
   if (nsDenied) unreadable.push('ns: permission denied')
 
   const fdScan = readFds(raw)

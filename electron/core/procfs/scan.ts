@@ -4,7 +4,7 @@
  * throws for a process that vanishes or cannot be read.
  */
 import type { ProcessInfo, ScanResult } from '../../common/model'
-import { readText } from './io'
+import { readText, type IoFailure } from './io'
 import { attributeLocks, joinPeers, type Joinable } from './join'
 import { makeDev } from './dev'
 import { fillPipeEnds } from './fds'
@@ -118,12 +118,17 @@ function scanWith(
     joinables.push({ info: read.info, fdScan: read.fdScan, net, ssSeesNamespace: inSelfNet })
   }
   if (parallel) {
-    const { net } = runParallelRead(parallel, ctx.raw, (raw) => add(processFromRaw(raw, ctx)))
-    loadNetTables(
-      netDir,
-      selfNet,
-      net ? (name) => net.get(name) ?? readText(`${netDir}/${name}`) : undefined
+    // The tables the worker read are parsed as they arrive, while it reads on.
+    const fromWorker = (net: Map<string, string | IoFailure>): void => {
+      loadNetTables(netDir, selfNet, (name) => net.get(name) ?? readText(`${netDir}/${name}`))
+    }
+    const { net } = runParallelRead(
+      parallel,
+      ctx.raw,
+      (raw) => add(processFromRaw(raw, ctx)),
+      fromWorker
     )
+    if (!net) loadNetTables(netDir, selfNet)
     // Chunks arrive in any order; the result is by pid like a sequential scan's.
     joinables.sort((a, b) => a.info.pid - b.info.pid)
   } else {
