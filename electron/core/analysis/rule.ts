@@ -32,9 +32,10 @@ export interface RuleContext {
   /**
    * Findings of one process that do not depend on the tree, shared by every analysis of the
    * same scan (analyzeAll): a process deep in the tree is then judged once, not once per
-   * ancestor. Use through `perProcess`.
+   * ancestor. Use through `perProcess`. null when every process is judged in one tree only
+   * (the summary of `icebox ps`): there is nothing to reuse, and remembering would only cost.
    */
-  memo: Map<string, Map<number, readonly Finding[]>>
+  memo: Map<string, Map<number, readonly Finding[]>> | null
 }
 
 /** One entry of the rules catalogue (DESIGN.md §4). */
@@ -52,18 +53,21 @@ export function perProcess(
   key: string,
   judge: (p: ProcessInfo) => Finding | Finding[] | null
 ): Finding[] {
-  let memo = ctx.memo.get(key)
-  if (!memo) {
-    memo = new Map()
-    ctx.memo.set(key, memo)
+  let memo: Map<number, readonly Finding[]> | null = null
+  if (ctx.memo) {
+    memo = ctx.memo.get(key) ?? null
+    if (!memo) {
+      memo = new Map()
+      ctx.memo.set(key, memo)
+    }
   }
   const out: Finding[] = []
   for (const p of ctx.tree) {
-    let found = memo.get(p.pid)
+    let found = memo?.get(p.pid)
     if (found === undefined) {
       const judged = judge(p)
       found = judged === null ? NONE : Array.isArray(judged) ? judged : [judged]
-      memo.set(p.pid, found)
+      memo?.set(p.pid, found)
     }
     for (const f of found) out.push(f)
   }

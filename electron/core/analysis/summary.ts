@@ -68,7 +68,6 @@ function localMasks(
   const ids: Array<FindingId | null> = RULES.map(() => null)
   const options: Array<CriuOption | null> = RULES.map(() => null)
   const masks = new Map<number, Uint8Array>()
-  const memo: RuleContext['memo'] = new Map()
   const local = RULES.filter((r) => !TREE_RULES.has(r))
   const localAt = local.map(at)
   for (const p of scan.processes) {
@@ -86,7 +85,8 @@ function localMasks(
       context: ctx,
       selfPid: scan.selfPid,
       ssAvailable: scan.ssAvailable,
-      memo
+      // Each process is judged once here (in its own one-process tree): nothing to remember.
+      memo: null
     }
     for (let i = 0; i < local.length; i++) {
       for (const f of local[i]!(one)) {

@@ -38,19 +38,21 @@ export const fileLockRule: Rule = (ctx) => {
     const others = p.locks.map((l) => outsideHolders(l, ctx))
     if (others.every((o) => o === '')) {
       // The usual case does not depend on the tree: judge it once per scan.
-      const memo = ctx.memo.get('file-lock') ?? new Map<number, readonly Finding[]>()
-      ctx.memo.set('file-lock', memo)
-      let found = memo.get(p.pid)
+      let memo = ctx.memo?.get('file-lock')
+      if (ctx.memo && !memo) {
+        memo = new Map<number, readonly Finding[]>()
+        ctx.memo.set('file-lock', memo)
+      }
+      let found = memo?.get(p.pid)
       if (!found) {
         found = [lockFinding(p, p.locks.map(describeLock), false)]
-        memo.set(p.pid, found)
+        memo?.set(p.pid, found)
       }
       findings.push(...found)
       continue
     }
     const evidence = p.locks.map(
-      (l, i) =>
-        describeLock(l) + (others[i] !== '' ? `, also locked by ${others[i]!}` : '')
+      (l, i) => describeLock(l) + (others[i] !== '' ? `, also locked by ${others[i]!}` : '')
     )
     findings.push(lockFinding(p, evidence, true))
   }
