@@ -93,9 +93,6 @@ static void hold_bench_set(const char *dir, int i) {
 }
 
 static void bench(int n, const char *dir) {
-  /* The workload is the fds above and nothing else: not what the bench inherited (under
-     `flock LOCK node bench/…`, the locked lock file, which every holder would share). */
-  close_range(3, ~0U, 0);
   int status[2];
   if (pipe(status) < 0) die("pipe");
   for (int i = 0; i < n; i++) {
