@@ -11,10 +11,11 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 
-import { cliEnv, NODE_FLAGS } from '../scripts/cli-bundle.mjs'
+import { cliEnv, nodeFlagsFor } from '../scripts/cli-bundle.mjs'
 
 const repo = join(import.meta.dirname, '..')
-const CLI = join(repo, 'bin', 'icebox.mjs')
+// The launcher, as `icebox` runs: it picks the node flags and environment of each command.
+const CLI = join(repo, 'bin', 'icebox')
 const MEM = join(repo, 'test', 'workloads', 'bin', 'engine-mem')
 const CRIU = '/usr/sbin/criu'
 const ROUNDS = Number(process.argv[2] ?? 3)
@@ -62,7 +63,7 @@ function kill(pid) {
 
 function timed(cmd, args) {
   const t = process.hrtime.bigint()
-  // As bin/icebox.mjs runs node (criu and dd ignore what it drops).
+  // Without what the launcher drops, for `node -e 0` (criu and dd ignore it).
   const r = spawnSync(cmd, args, { encoding: 'utf8', env: cliEnv() })
   const ms = Number(process.hrtime.bigint() - t) / 1e6
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr || r.stdout}`)
@@ -71,20 +72,11 @@ function timed(cmd, args) {
 
 async function icebox(mib) {
   const w = await startMem(mib)
-  const f = timed(process.execPath, [
-    ...NODE_FLAGS,
-    CLI,
-    'freeze',
-    String(w.pid),
-    '--yes',
-    '--json',
-    '--store',
-    store
-  ])
+  const f = timed(CLI, ['freeze', String(w.pid), '--yes', '--json', '--store', store])
   const m = JSON.parse(f.out)
   await w.exited
   await gone(w.pid)
-  const r = timed(process.execPath, [...NODE_FLAGS, CLI, 'restore', m.id, '--store', store])
+  const r = timed(CLI, ['restore', m.id, '--store', store])
   const pid = Number(r.out.trim())
   kill(pid)
   await gone(pid).catch(() => {})
@@ -131,7 +123,7 @@ function dd(mib) {
 }
 
 /** The floor of any Node command line here: node starting and running nothing, as icebox starts it. */
-const nodeFloor = () => timed(process.execPath, [...NODE_FLAGS, '-e', '0']).ms
+const nodeFloor = () => timed(process.execPath, [...nodeFlagsFor('freeze'), '-e', '0']).ms
 
 const rows = []
 const floors = []
@@ -178,6 +170,6 @@ for (const r of rows) {
   )
 }
 console.log(
-  `node start-up alone (node ${NODE_FLAGS.join(' ')} -e 0, same environment), median of ${floors.length}: ${f(median(floors)).trim()} ms: a floor under every Node command's overhead`
+  `node start-up alone (node -e 0, as icebox freeze starts it), median of ${floors.length}: ${f(median(floors)).trim()} ms: a floor under every Node command's overhead`
 )
 execFileSync('rm', ['-rf', base])

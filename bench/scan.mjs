@@ -41,7 +41,7 @@ if (sizes.some((n) => !Number.isInteger(n) || n < 0) || !(runs > 0)) {
 // Build the CLI (split per command, as scripts/build.mjs ships it) and the holder program from
 // the current sources.
 const { build } = await import('esbuild')
-const { buildCli, cliEnv, NODE_FLAGS } = await import('../scripts/cli-bundle.mjs')
+const { buildCli, cliEnv, nodeFlagsFor } = await import('../scripts/cli-bundle.mjs')
 await buildCli(root, join(out, 'cli'))
 const cli = join(out, 'cli', 'cli.mjs')
 const compareCli = join(out, 'cli-compare', 'cli.mjs')
@@ -69,10 +69,10 @@ execFileSync('cc', ['-O1', '-Wall', '-o', holder, join(root, 'test/workloads/pro
 
 const hasTime = existsSync('/usr/bin/time')
 const commands = [
-  // As `icebox` runs it: with the node flags of bin/icebox.mjs's shebang.
+  // As `icebox` runs it: with the node flags the launcher gives `ps` (bin/icebox).
   {
     name: 'icebox ps --json',
-    argv: [process.execPath, ...NODE_FLAGS, cli, 'ps', '--json'],
+    argv: [process.execPath, ...nodeFlagsFor('ps'), cli, 'ps', '--json'],
     rss: true
   },
   ...(compare === null
@@ -80,7 +80,7 @@ const commands = [
     : [
         {
           name: 'icebox ps --json (compare)',
-          argv: [process.execPath, ...NODE_FLAGS, compareCli, 'ps', '--json'],
+          argv: [process.execPath, ...nodeFlagsFor('ps'), compareCli, 'ps', '--json'],
           rss: true
         }
       ]),
@@ -94,7 +94,7 @@ function timeOnce(cmd) {
   const argv = hasTime && cmd.rss ? ['/usr/bin/time', '-f', '%M', ...cmd.argv] : cmd.argv
   const t0 = performance.now()
   const r = spawnSync(argv[0], argv.slice(1), {
-    // As bin/icebox.mjs runs node (the peers ignore what it drops).
+    // As the launcher runs node (the peers ignore what it drops).
     env: cliEnv(),
     stdio: ['ignore', 'ignore', 'pipe'],
     encoding: 'utf8',

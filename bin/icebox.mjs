@@ -1,8 +1,8 @@
-#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node --max-semi-space-size=4
-// The flag (also in scripts/cli-bundle.mjs NODE_FLAGS and the deb's wrapper): a 4 MiB young
-// generation keeps a full scan of thousands of processes ~18 MiB smaller and no slower
-// (bench/scan); V8 takes it only on the node command line. NODE_EXTRA_CA_CERTS is dropped
-// (NODE_ENV_DROPPED): node would parse that file at start-up, and Icebox makes no TLS connection.
+#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node
+// Run directly, it gets no node flags; the `icebox` launcher (bin/icebox) adds the flags of the
+// commands that scan every process (scripts/cli-bundle.mjs nodeFlagsFor). NODE_EXTRA_CA_CERTS is
+// dropped (NODE_ENV_DROPPED): node would parse that file at start-up, and Icebox makes no TLS
+// connection.
 // Entry point of the `icebox` command: runs the bundled CLI built by `npm run build`.
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'

@@ -9,7 +9,7 @@ import { existsSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-import { NODE_FLAGS } from './cli-bundle.mjs'
+import { nodeFlagsFor } from './cli-bundle.mjs'
 
 const i = process.argv.indexOf('--outdir')
 const outdir = resolve(i > 0 ? process.argv[i + 1] : 'dist')
@@ -37,7 +37,7 @@ rmSync(cache, { force: true })
 const run = spawnSync(
   process.execPath,
   [
-    ...NODE_FLAGS,
+    ...nodeFlagsFor('show'),
     join(outdir, 'icebox-show.mjs'),
     'show',
     '--dir',

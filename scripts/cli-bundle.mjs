@@ -7,15 +7,25 @@ import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 
 /**
- * Flags of the `node` that runs the CLI: bin/icebox.mjs's shebang and the deb's /usr/bin/icebox
- * wrapper carry them (a unit test checks), and bench/scan runs the CLI with them.
+ * The node flags of each command. V8 refuses a code cache made under other V8 flags, Node's own
+ * embedded one included, so any flag costs ~20 ms of compiling at every start (and made V8 refuse
+ * `icebox show`'s cache): only the commands that scan every process get one, a 4 MiB young
+ * generation that keeps a scan of thousands of processes ~20 MiB smaller (bench/scan). The
+ * `icebox` launcher (bin/icebox) and the deb's /usr/bin/icebox choose by this table (a unit test
+ * runs both), and the benches and build-show use it.
  */
-export const NODE_FLAGS = ['--max-semi-space-size=4']
+export const SCAN_COMMANDS = ['ps', 'check', 'serve']
+export const SCAN_NODE_FLAGS = ['--max-semi-space-size=4']
+
+/** The node flags `icebox COMMAND` runs with. */
+export function nodeFlagsFor(command) {
+  return SCAN_COMMANDS.includes(command) ? SCAN_NODE_FLAGS : []
+}
 
 /**
  * Environment variables the `icebox` command's node runs without. NODE_EXTRA_CA_CERTS makes
  * node parse that certificate file at start-up (~40–60 ms here, where it is set machine-wide),
- * and Icebox makes no TLS connection. The shebang, the deb wrapper and the benches drop the same.
+ * and Icebox makes no TLS connection. The launchers and the benches drop the same.
  */
 export const NODE_ENV_DROPPED = ['NODE_EXTRA_CA_CERTS']
 

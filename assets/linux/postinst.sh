@@ -7,9 +7,14 @@ set -e
 RES=/opt/Icebox/resources
 
 # The CLI runs under the system's Node.js (the app binary has the runAsNode fuse off).
+# Node flags and environment as bin/icebox chooses them (scripts/cli-bundle.mjs nodeFlagsFor).
 cat > /usr/bin/icebox <<'WRAPPER'
 #!/bin/sh
-exec env -u NODE_EXTRA_CA_CERTS /usr/bin/node --max-semi-space-size=4 /opt/Icebox/resources/cli/cli.mjs "$@"
+unset NODE_EXTRA_CA_CERTS
+case "$1" in
+  ps | check | serve) exec /usr/bin/node --max-semi-space-size=4 /opt/Icebox/resources/cli/cli.mjs "$@" ;;
+  *) exec /usr/bin/node /opt/Icebox/resources/cli/cli.mjs "$@" ;;
+esac
 WRAPPER
 chmod 0755 /usr/bin/icebox
 

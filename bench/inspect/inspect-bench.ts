@@ -103,8 +103,8 @@ try {
   }
 
   console.log(`load average before: ${loadAverage()}`)
-  // Through the shebang, as `icebox` runs: its node flags decide whether V8 takes the code cache.
-  const iceboxArgv = ['./bin/icebox.mjs', 'show', '--dir', dir, '--json']
+  // Through the launcher, as `icebox` runs: its node flags decide whether V8 takes the code cache.
+  const iceboxArgv = ['./bin/icebox', 'show', '--dir', dir, '--json']
   const CRIT = ['ps', 'fds', 'mems'] as const
   const critArgv = (what: string): string[] => ['crit', 'x', dir, what]
   // Warm the page cache and Python's bytecode cache once, untimed.

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SnapshotView } from '../../../electron/common/snapshot-view'
 import { startWorkload, waitForPidGone, type Workload } from '../../support/workloads'
 import { criuDump } from './criu-helpers'
-import { NODE_FLAGS } from '../../../scripts/cli-bundle.mjs'
+import { nodeFlagsFor } from '../../../scripts/cli-bundle.mjs'
 
 let work: string
 let bundle: string
@@ -39,16 +39,16 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true })
 })
 
-// With the node flags `icebox` runs with (bin/icebox.mjs's shebang): V8 refuses a code cache made
-// under other flags.
+// With the node flags `icebox show` runs with (bin/icebox): V8 refuses a code cache made under
+// other flags.
 const show = (...args: string[]) =>
-  execa(process.execPath, [...NODE_FLAGS, bundle, 'show', ...args], { reject: false })
+  execa(process.execPath, [...nodeFlagsFor('show'), bundle, 'show', ...args], { reject: false })
 
 describe('icebox show (whole command)', () => {
   it('prints the decoded view as JSON and exits 0, with the code cache of the build', async () => {
     const r = await execa(
       process.execPath,
-      [...NODE_FLAGS, bundle, 'show', '--dir', dump, '--json'],
+      [...nodeFlagsFor('show'), bundle, 'show', '--dir', dump, '--json'],
       {
         reject: false,
         env: { ICEBOX_SHOW_DEBUG: '1' }
