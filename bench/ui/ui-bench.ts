@@ -114,21 +114,31 @@ try {
   }
   const firstRowsMs = [...warm].sort((a, b) => a - b)[1] ?? NaN
 
-  // Refresh: change the data on the server, press "Refresh now", wait for the new count painted
-  // ("applied in" is the store's own figure: change set or list arrived → committed to the DOM).
+  // Refresh: change the data on the server, press "Refresh now", wait for the change painted
+  // (the new count in the status bar, or, when the count stays, the first row's memory cell
+  // showing another value), then one more frame. "applied in" is the store's own figure: change
+  // set or list arrived → committed to the DOM.
   const refresh = async (
     label: string,
-    rows: ProcessRow[]
+    rows: ProcessRow[],
+    sameCount = false
   ): Promise<{ clickMs: number; applyMs: number }> => {
     backend.setRows(rows)
-    const expected = `${rows.length} processes`
+    const expected = sameCount ? null : `${rows.length} processes`
     const clickMs = await prof(page, label, () =>
       page.evaluate(async (text) => {
+        const cell = (): string | undefined =>
+          document.querySelector('[role="row"][data-pid="1"] .td-memory')?.textContent ?? undefined
+        const before = cell()
         const t0 = performance.now()
         document.querySelector<HTMLButtonElement>('[data-command="refresh"]')?.click()
         await new Promise<void>((resolve) => {
           const check = (): void => {
-            if (document.querySelector('.statusbar')?.textContent?.includes(text)) resolve()
+            const done =
+              text === null
+                ? cell() !== before
+                : document.querySelector('.statusbar')?.textContent?.includes(text)
+            if (done) resolve()
             else requestAnimationFrame(check)
           }
           check()
@@ -140,16 +150,27 @@ try {
     const text = (await page.locator('.statusbar').textContent()) ?? ''
     return { clickMs, applyMs: Number(/applied in ([\d.]+) ms/.exec(text)?.[1] ?? NaN) }
   }
-  // Worst case: every row differs (another synthetic machine).
+  // Worst case: every row differs in every field but its pid (another synthetic machine: other
+  // parents, names, verdicts, memory), so the tree itself changes.
   const whole: Array<{ clickMs: number; applyMs: number }> = []
   for (let i = 0; i < 5; i++)
     whole.push(await refresh(`refresh, all rows ${i + 1}`, syntheticRows(N - 1 - i, 7 + i)))
+  // Every process's memory, state and threads changed (the same processes, in the same tree):
+  // the worst case of one machine between two scans.
+  const busy: Array<{ clickMs: number; applyMs: number }> = []
+  let base = syntheticRows(N)
+  backend.setRows(base)
+  await page.locator('[data-command="refresh"]').click()
+  await page.waitForFunction((n) => document.body.textContent?.includes(`${n} processes`), N)
+  for (let i = 0; i < 5; i++) {
+    base = everyRowBusier(base, i)
+    busy.push(await refresh(`refresh, every row's memory ${i + 1}`, base, true))
+  }
   // A typical refresh: 1 % of the processes changed memory, 0.2 % exited, 0.2 % started.
   const typical: Array<{ clickMs: number; applyMs: number }> = []
   let current = syntheticRows(N)
-  backend.setRows(current)
-  await page.locator('[data-command="refresh"]').click()
-  await page.waitForFunction((n) => document.body.textContent?.includes(`${n} processes`), N)
+  // Back to the first machine (same count as the last one: wait for the first row's memory).
+  await refresh('back to the first machine', current, true)
   for (let i = 0; i < 5; i++) {
     current = churn(current, i, N)
     typical.push(await refresh(`refresh, 1 % changed ${i + 1}`, current))
@@ -211,6 +232,8 @@ try {
   r('refresh, 1 % changed, arrived → in DOM', typical, 'applyMs')
   r('refresh, all rows changed, click → painted', whole, 'clickMs')
   r('refresh, all rows changed, arrived → in DOM', whole, 'applyMs')
+  r('refresh, every row busier, click → painted', busy, 'clickMs')
+  r('refresh, every row busier, arrived → in DOM', busy, 'applyMs')
   console.log(line('scroll frame time p50', p(0.5), TARGETS.frameMs))
   console.log(line('scroll frame time p95', p(0.95), TARGETS.frameMs))
   console.log(line('scroll frame time max', frames.at(-1) ?? NaN, TARGETS.frameMs))
@@ -221,6 +244,16 @@ try {
   backend.stop()
   await browser.close()
   await server.close()
+}
+
+/** Every row with more memory (enough to show), another state and thread count. */
+function everyRowBusier(rows: ProcessRow[], round: number): ProcessRow[] {
+  return rows.map((r, i) => ({
+    ...r,
+    rssBytes: r.rssBytes + (1 + ((i + round) % 9)) * 64 * 1024 * 1024,
+    state: r.state === 'R' ? 'S' : 'R',
+    threads: r.threads + 1 + (round % 2)
+  }))
 }
 
 /** `rows` after one refresh's worth of churn: memory of 1 % changes, 0.2 % exit, 0.2 % start. */

@@ -110,6 +110,11 @@ export interface ProcessList {
   rows: ProcessRow[]
   /** Only the first rows in tree order (processes.list firstRows); the whole list follows. */
   partial?: boolean
+  /**
+   * Which list of the core's live list this is (counts up per scan): the base that pushed
+   * change sets name in `sinceSeq`. Absent for a list the core does not push changes to.
+   */
+  seq?: number
 }
 
 /** What Icebox does about a finding, in words (shown next to it). */
@@ -129,8 +134,15 @@ export interface ProcessDetails {
 }
 
 /**
+ * The fields of a row that changed, for a process the client already holds (same pid and
+ * start time). `counts`, `findingIds` and `reasons` come whole when any part changed.
+ */
+export type RowPatch = Partial<Omit<ProcessRow, 'pid' | 'startTicks'>> & { pid: number }
+
+/**
  * A change set for the live process list, pushed by `icebox serve` (processes.watch) and by
- * Electron's scanner worker: rows added or changed, pids gone.
+ * Electron's scanner worker: new processes in full, only the changed fields of the others, pids
+ * gone.
  */
 export interface ProcessesChanged {
   takenAt: string
@@ -139,9 +151,18 @@ export interface ProcessesChanged {
    * change set, or has none yet) fetches the whole list instead. Absent: apply as they are.
    */
   since?: string
+  /**
+   * The `seq` of the list these changes apply to, and of the list they lead to. A client whose
+   * list has another seq (it missed a change set, or reconnected) fetches the whole list.
+   */
+  sinceSeq?: number
+  seq?: number
   /** How long the scan behind these changes took (ms). */
   durationMs?: number
+  /** Processes the client does not hold: new pids, and pids reused by another process. */
   upserted: ProcessRow[]
+  /** Processes the client holds whose fields changed: only those fields. */
+  patched: RowPatch[]
   removed: number[]
 }
 

@@ -25,20 +25,24 @@ const ctx = currentContext()
 let prev: ProcessList | null = null
 let timer: NodeJS.Timeout | null = null
 let options = { intervalMs: 2000, paused: false }
+let seq = 0
 
 function tick(): void {
   try {
     const s = scan()
+    const next = seq + 1
     const list: ProcessList = {
       takenAt: s.takenAt,
       durationMs: s.durationMs,
       selfPid: s.selfPid,
       uid: ctx.uid,
-      rows: toRows(s, analyzeAll(s, ctx))
+      rows: toRows(s, analyzeAll(s, ctx)),
+      seq: next
     }
     const changes = prev ? diffLists(prev, list) : null
     if (!changes || !isEmptyChange(changes)) {
       prev = list
+      seq = next
       parentPort?.postMessage({ type: 'list', list } satisfies FromWorker)
       if (changes) parentPort?.postMessage({ type: 'changed', changes } satisfies FromWorker)
     }

@@ -46,9 +46,11 @@ export function createLiveLists(
   const shareMs = opts.shareMs ?? 250
   const watchers = new Map<string, Watcher>()
   let latest: { at: number; list: ProcessList } | null = null
+  // Numbers every list, so a change set names its base exactly (two scans can share a takenAt).
+  let seq = 0
 
   const fresh = (): ProcessList => {
-    const list = scan()
+    const list = { ...scan(), seq: ++seq }
     latest = { at: Date.now(), list }
     return list
   }

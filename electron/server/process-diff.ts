@@ -1,36 +1,23 @@
 /**
- * The change set between two process lists, so a live view receives only what changed.
+ * The change set between two process lists, so a live view receives only what changed (the
+ * row-level diff is common/row-delta's, which the renderer applies).
  */
-import type { ProcessesChanged, ProcessList, ProcessRow } from '../common/api-types'
-import { sameRow } from '../common/row-equality'
-
-/** Rows added or changed (by pid), and pids that are gone. */
-export function diffRows(
-  prev: readonly ProcessRow[],
-  next: readonly ProcessRow[],
-  takenAt: string
-): ProcessesChanged {
-  const before = new Map<number, ProcessRow>()
-  for (const r of prev) before.set(r.pid, r)
-  const upserted: ProcessRow[] = []
-  for (const r of next) {
-    const old = before.get(r.pid)
-    if (!old || !sameRow(old, r)) upserted.push(r)
-    before.delete(r.pid)
-  }
-  return { takenAt, upserted, removed: [...before.keys()] }
-}
+import type { ProcessesChanged, ProcessList } from '../common/api-types'
+import { diffRows } from '../common/row-delta'
 
 /** The changes from the list a client holds to `next`, stamped so the client can check its base. */
 export function diffLists(prev: ProcessList, next: ProcessList): ProcessesChanged {
   return {
-    ...diffRows(prev.rows, next.rows, next.takenAt),
+    takenAt: next.takenAt,
     since: prev.takenAt,
-    durationMs: next.durationMs
+    ...(prev.seq !== undefined ? { sinceSeq: prev.seq } : {}),
+    ...(next.seq !== undefined ? { seq: next.seq } : {}),
+    durationMs: next.durationMs,
+    ...diffRows(prev.rows, next.rows)
   }
 }
 
 /** True when a change set carries nothing. */
 export function isEmptyChange(c: ProcessesChanged): boolean {
-  return c.upserted.length === 0 && c.removed.length === 0
+  return c.upserted.length === 0 && c.patched.length === 0 && c.removed.length === 0
 }

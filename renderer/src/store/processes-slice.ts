@@ -5,7 +5,9 @@
  */
 import type { ProcessesChanged, ProcessList, ProcessRow } from '../../../electron/common/api-types'
 import { AppError, type AppErrorData } from '../../../electron/common/errors'
+import { applyDelta } from '../../../electron/common/row-delta'
 import { shareRows } from '../lib/share-rows'
+import { sortTouches } from '../lib/sort-fields'
 import type { SliceCreator } from './types'
 
 export interface SortState {
@@ -15,6 +17,13 @@ export interface SortState {
 
 export interface ProcessesSlice {
   list: ProcessList | null
+  /**
+   * The rows as of the last change of shape (a process came or went, or a field that places a
+   * row in the tree, a filter or the current sort order changed): the tree is built from them,
+   * each row then shown with its current values from `list`. A refresh that changed only memory,
+   * state or threads leaves it alone, so the tree is neither rebuilt nor flattened again.
+   */
+  shapeRows: ProcessRow[]
   listError: AppErrorData | null
   loading: boolean
   /** How long the last refresh took from arriving to being in the DOM (ms), for the status bar. */
@@ -65,6 +74,7 @@ export function errorData(err: unknown): AppErrorData {
 
 export const createProcessesSlice: SliceCreator<ProcessesSlice> = (api) => (set, get) => ({
   list: null,
+  shapeRows: [],
   listError: null,
   loading: false,
   lastApplyMs: null,
@@ -85,7 +95,13 @@ export const createProcessesSlice: SliceCreator<ProcessesSlice> = (api) => (set,
       const fresh = await (pending ?? api['processes.list']())
       performance.mark('icebox:list')
       const list = { ...fresh, rows: shareRows(get().list?.rows ?? [], fresh.rows) }
-      set({ list, listError: null, loading: false, listReceivedAt: performance.now() })
+      set({
+        list,
+        shapeRows: list.rows,
+        listError: null,
+        loading: false,
+        listReceivedAt: performance.now()
+      })
       get().onProcessesReplaced(list.rows)
     } catch (err) {
       set({ listError: errorData(err), loading: false })
@@ -93,7 +109,7 @@ export const createProcessesSlice: SliceCreator<ProcessesSlice> = (api) => (set,
   },
   showFirstScreen(l) {
     performance.mark('icebox:first-screen')
-    if (!get().list) set({ list: l })
+    if (!get().list) set({ list: l, shapeRows: l.rows })
   },
   async refreshNow() {
     const { list, pushing, intervalMs, paused } = get()
@@ -119,25 +135,30 @@ export const createProcessesSlice: SliceCreator<ProcessesSlice> = (api) => (set,
     if (t0 !== null) set({ lastApplyMs: performance.now() - t0, listReceivedAt: null })
   },
   applyChanges(c) {
-    const list = get().list
+    const { list, sorting } = get()
     if (!list) return
-    // Changes to a list this client does not hold (it missed a set): fetch the whole list.
-    if (c.since !== undefined && c.since !== list.takenAt) {
+    // Changes to a list this client does not hold (it missed a set, or the connection was
+    // replaced): fetch the whole list.
+    const other =
+      c.sinceSeq !== undefined
+        ? c.sinceSeq !== list.seq
+        : c.since !== undefined && c.since !== list.takenAt
+    if (other) {
       void get().refresh()
       return
     }
-    const removed = new Set(c.removed)
-    const up = new Map(c.upserted.map((r) => [r.pid, r]))
-    const rows: ProcessRow[] = []
-    for (const r of list.rows) {
-      if (removed.has(r.pid)) continue
-      const n = up.get(r.pid)
-      rows.push(n ?? r)
-      up.delete(r.pid)
+    const { rows, shapeChanged, fields } = applyDelta(list.rows, c)
+    const next: ProcessList = {
+      ...list,
+      takenAt: c.takenAt,
+      durationMs: c.durationMs ?? list.durationMs,
+      rows,
+      ...(c.seq !== undefined ? { seq: c.seq } : {})
     }
-    rows.push(...up.values())
+    const reshape = shapeChanged || sortTouches(sorting, fields)
     set({
-      list: { ...list, takenAt: c.takenAt, durationMs: c.durationMs ?? list.durationMs, rows },
+      list: next,
+      ...(reshape ? { shapeRows: rows } : {}),
       listReceivedAt: performance.now()
     })
     get().onProcessesReplaced(rows)
@@ -161,7 +182,8 @@ export const createProcessesSlice: SliceCreator<ProcessesSlice> = (api) => (set,
   },
   collapseAll: (ids) => set({ collapsed: Object.fromEntries(ids.map((id) => [id, true])) }),
   expandAll: () => set({ collapsed: {} }),
-  setSorting: (sorting) => set({ sorting }),
+  // The tree order is built from shapeRows: sort by the values shown now.
+  setSorting: (sorting) => set({ sorting, shapeRows: get().list?.rows ?? [] }),
   setPaused: (paused) => set({ paused }),
   setIntervalMs: (intervalMs) => set({ intervalMs })
 })

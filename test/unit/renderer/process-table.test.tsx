@@ -155,4 +155,46 @@ describe('Processes view against a fake API', () => {
     fireEvent.click(table.querySelector('[data-pid="1"] .expander')!)
     await waitFor(() => expect(table.querySelectorAll('[role="row"]').length).toBe(before))
   })
+
+  it('shows pushed memory changes without rebuilding the tree, and re-sorts by them', async () => {
+    const rows = syntheticRows(30)
+    const { store } = makeStore(rows)
+    renderApp(store)
+    await act(() => store.getState().refresh())
+    const shape = store.getState().shapeRows
+    const table = screen.getByTestId('process-table')
+    const memory = (pid: number): string | null | undefined =>
+      table.querySelector(`[data-pid="${pid}"] .td-memory`)?.textContent
+    const { list } = store.getState()
+    const gib = 1024 ** 3
+    act(() =>
+      store.getState().applyChanges({
+        takenAt: 'later',
+        since: list!.takenAt,
+        upserted: [],
+        patched: [{ pid: 2, rssBytes: 3 * gib }],
+        removed: []
+      })
+    )
+    await waitFor(() => expect(memory(2)).toMatch(/^3(\.0)? GiB$/))
+    expect(store.getState().shapeRows).toBe(shape)
+    // Sorted by memory, a memory change moves the row among its siblings.
+    fireEvent.click(screen.getByRole('columnheader', { name: /Memory/ }))
+    const siblings = (): number[] =>
+      [...table.querySelectorAll('[role="row"][aria-level="2"]')].map((r) =>
+        Number(r.getAttribute('data-pid'))
+      )
+    await waitFor(() => expect(siblings()[0]).toBe(2))
+    const last = siblings().at(-1)!
+    act(() =>
+      store.getState().applyChanges({
+        takenAt: 'later still',
+        since: 'later',
+        upserted: [],
+        patched: [{ pid: last, rssBytes: 2 * gib }],
+        removed: []
+      })
+    )
+    await waitFor(() => expect(siblings().slice(0, 2)).toEqual([2, last]))
+  })
 })

@@ -55,7 +55,9 @@ describe('store slices over a fake API', () => {
     const { store } = makeStore(rows)
     await store.getState().refresh()
     const changed = { ...rows[1]!, name: 'renamed' }
-    store.getState().applyChanges({ takenAt: 'now', upserted: [changed], removed: [3] })
+    store
+      .getState()
+      .applyChanges({ takenAt: 'now', upserted: [changed], patched: [], removed: [3] })
     const after = store.getState().list!.rows
     expect(after.map((r) => r.pid)).toEqual([1, 2, 4, 5])
     expect(after[1]!.name).toBe('renamed')
@@ -89,8 +91,58 @@ describe('store slices over a fake API', () => {
     backend.setRows(rows.slice(0, 8))
     store
       .getState()
-      .applyChanges({ takenAt: 'later', since: 'not-mine', upserted: [], removed: [] })
+      .applyChanges({ takenAt: 'later', since: 'not-mine', upserted: [], patched: [], removed: [] })
     await vi.waitFor(() => expect(store.getState().list?.rows).toHaveLength(8))
+  })
+
+  it('fetches the whole list when a change set names another base (sequence number)', async () => {
+    const rows = syntheticRows(10)
+    const { store, backend } = makeStore(rows)
+    await store.getState().refresh()
+    const { list } = store.getState()
+    expect(list?.seq).toBeTypeOf('number')
+    backend.setRows(rows.slice(0, 7))
+    // Same takenAt (two scans within a millisecond) but another sequence number: not applied.
+    store.getState().applyChanges({
+      takenAt: 'later',
+      since: list!.takenAt,
+      sinceSeq: list!.seq! + 1,
+      seq: list!.seq! + 2,
+      upserted: [],
+      patched: [{ pid: 2, rssBytes: 1 }],
+      removed: []
+    })
+    await vi.waitFor(() => expect(store.getState().list?.rows).toHaveLength(7))
+    expect(store.getState().list?.rows[1]!.rssBytes).toBe(rows[1]!.rssBytes)
+  })
+
+  it('patches changed fields, keeping the tree rows unless the shape changed', async () => {
+    const rows = syntheticRows(10)
+    const { store } = makeStore(rows)
+    await store.getState().refresh()
+    const { list, shapeRows } = store.getState()
+    store.getState().applyChanges({
+      takenAt: 't2',
+      sinceSeq: list!.seq!,
+      seq: list!.seq! + 1,
+      upserted: [],
+      patched: [{ pid: 3, rssBytes: 1, state: 'D' }],
+      removed: []
+    })
+    const after = store.getState()
+    expect(after.list!.rows[2]).toMatchObject({ pid: 3, rssBytes: 1, state: 'D' })
+    expect(after.list!.rows[0]).toBe(list!.rows[0])
+    expect(after.list!.seq).toBe(list!.seq! + 1)
+    expect(after.shapeRows).toBe(shapeRows)
+    store.getState().applyChanges({
+      takenAt: 't3',
+      sinceSeq: list!.seq! + 1,
+      upserted: [],
+      patched: [{ pid: 3, ppid: 2 }],
+      removed: []
+    })
+    expect(store.getState().shapeRows).toBe(store.getState().list!.rows)
+    expect(store.getState().shapeRows[2]!.ppid).toBe(2)
   })
 
   it('receives pushed changes after watching, without fetching the list again', async () => {

@@ -10,7 +10,7 @@ import {
   presetOptions
 } from '../../../electron/server/freeze-plan'
 import { createHandlers, type CoreDeps } from '../../../electron/server/handlers'
-import { diffRows } from '../../../electron/server/process-diff'
+import { diffRows } from '../../../electron/common/row-delta'
 import { countResources, externalPeers, toRow } from '../../../electron/server/process-rows'
 
 const ctx = { transport: 'memory' as const }
@@ -339,11 +339,12 @@ describe('pure helpers', () => {
     expect(toRow(scanResult.processes[2]!, undefined).verdict).toBe('blocked')
   })
 
-  it('diffs process lists into upserts and removals', () => {
+  it('diffs process lists into new rows, patches and removals', () => {
     const a = [toRow(proc(1, 0), undefined), toRow(proc(2, 1), undefined)]
     const b = [toRow(proc(1, 0, { threads: 3 }), undefined), toRow(proc(3, 1), undefined)]
-    const d = diffRows(a, b, 't')
-    expect(d.upserted.map((r) => r.pid)).toEqual([1, 3])
+    const d = diffRows(a, b)
+    expect(d.upserted.map((r) => r.pid)).toEqual([3])
+    expect(d.patched).toEqual([{ pid: 1, threads: 3 }])
     expect(d.removed).toEqual([2])
   })
 })

@@ -133,12 +133,17 @@ describe('icebox serve hygiene', () => {
       result: { ok: true, value: { kernel: 'test' } }
     })
     const events = new Promise<unknown>((r) => ws.once('message', (d) => r(JSON.parse(String(d)))))
-    server.broadcast('processes.changed', { takenAt: 'x', upserted: [], removed: [3] })
+    server.broadcast('processes.changed', { takenAt: 'x', upserted: [], patched: [], removed: [3] })
     expect(await events).toEqual({
       t: 'event',
       name: 'processes.changed',
       // Rows travel packed (common/row-codec).
-      payload: { takenAt: 'x', upserted: { packed: 'rows/1', strings: [], rows: [] }, removed: [3] }
+      payload: {
+        takenAt: 'x',
+        upserted: { packed: 'rows/1', strings: [], rows: [] },
+        patched: { packed: 'patches/1', strings: [], patches: [] },
+        removed: [3]
+      }
     })
     ws.close()
   })

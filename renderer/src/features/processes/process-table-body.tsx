@@ -7,6 +7,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { memo, useMemo, useRef, type KeyboardEvent, type ReactNode } from 'react'
 
+import type { ProcessRow } from '../../../../electron/common/api-types'
 import type { FlatRow } from '../../lib/tree'
 import { ProcessRowView } from './process-row'
 
@@ -19,6 +20,8 @@ const PAGE = 20
 
 export interface ProcessTableBodyProps {
   rows: FlatRow[]
+  /** Each process's current row by pid (a node's row is from the tree's last shape). */
+  current: ReadonlyMap<number, ProcessRow>
   /** Pids shown only because a descendant matches the search. */
   context: Set<number>
   selectedPid: number | null
@@ -31,7 +34,7 @@ export interface ProcessTableBodyProps {
 }
 
 function ProcessTableBodyInner(props: ProcessTableBodyProps): ReactNode {
-  const { rows, context, selectedPid, takenAt, onSelect, onMenu, onOpen, onToggle } = props
+  const { rows, current, context, selectedPid, takenAt, onSelect, onMenu, onOpen, onToggle } = props
   const scrollRef = useRef<HTMLDivElement>(null)
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -116,7 +119,7 @@ function ProcessTableBodyInner(props: ProcessTableBodyProps): ReactNode {
             <ProcessRowView
               key={node.id}
               id={node.id}
-              row={node.row}
+              row={current.get(pid) ?? node.row}
               depth={flat.depth}
               canExpand={node.children.length > 0}
               expanded={flat.expanded}

@@ -6,6 +6,7 @@
 import { useTable, type SortingState, type Updater } from '@tanstack/react-table'
 import { useCallback, useLayoutEffect, useMemo, type CSSProperties, type ReactNode } from 'react'
 
+import type { ProcessRow } from '../../../../electron/common/api-types'
 import { buildForest, filterRows, flattenForest, type ProcessNode } from '../../lib/tree'
 import { useAppStore } from '../../store/create-store'
 import { compareFor, GRID_TEMPLATE, processColumns, processFeatures } from './process-columns'
@@ -36,24 +37,27 @@ export function parentIds(forest: readonly ProcessNode[]): string[] {
   return out
 }
 
-/** Rows, filtered and built into a forest, from the store. */
+/**
+ * Rows, filtered and built into a forest, from the store's shapeRows: a refresh that changed no
+ * process's place in the tree, the filters or the sort order keeps the forest it had.
+ */
 export function useProcessForest(): { forest: ProcessNode[]; context: Set<number> } {
-  const list = useAppStore((s) => s.list)
+  const shapeRows = useAppStore((s) => s.shapeRows)
+  const uid = useAppStore((s) => s.list?.uid ?? -1)
   const search = useAppStore((s) => s.search)
   const mineOnly = useAppStore((s) => s.mineOnly)
   const freezableOnly = useAppStore((s) => s.freezableOnly)
   const hideKernel = useAppStore((s) => s.hideKernel)
   return useMemo(() => {
-    const rows = list?.rows ?? []
-    const { rows: kept, context } = filterRows(rows, {
+    const { rows: kept, context } = filterRows(shapeRows, {
       search,
       mineOnly,
       freezableOnly,
       hideKernel,
-      uid: list?.uid ?? -1
+      uid
     })
     return { forest: buildForest(kept), context }
-  }, [list, search, mineOnly, freezableOnly, hideKernel])
+  }, [shapeRows, search, mineOnly, freezableOnly, hideKernel, uid])
 }
 
 export function ProcessTable(props: { forest: ProcessNode[]; context: Set<number> }): ReactNode {
@@ -61,7 +65,14 @@ export function ProcessTable(props: { forest: ProcessNode[]; context: Set<number
   const collapsed = useAppStore((s) => s.collapsed)
   const searching = useAppStore((s) => s.search.trim() !== '')
   const sorting: SortingState = useAppStore((s) => s.sorting)
-  const takenAt = useAppStore((s) => s.list?.takenAt ?? '')
+  const list = useAppStore((s) => s.list)
+  const takenAt = list?.takenAt ?? ''
+  // The current values of each row (the forest's nodes hold the rows of its last shape).
+  const current = useMemo(() => {
+    const m = new Map<number, ProcessRow>()
+    for (const r of list?.rows ?? []) m.set(r.pid, r)
+    return m
+  }, [list])
   const setSorting = useAppStore((s) => s.setSorting)
   const toggleCollapsed = useAppStore((s) => s.toggleCollapsed)
   const selectedPid = useAppStore((s) => s.selectedPid)
@@ -96,7 +107,7 @@ export function ProcessTable(props: { forest: ProcessNode[]; context: Set<number
 
   const markApplied = useAppStore((s) => s.markApplied)
   // Runs after React put this list into the DOM: the "applied in" figure of the status bar.
-  useLayoutEffect(() => markApplied(), [forest, markApplied])
+  useLayoutEffect(() => markApplied(), [list, markApplied])
   const onMenu = useCallback(
     (pid: number, x: number, y: number) => {
       select(pid)
@@ -136,6 +147,7 @@ export function ProcessTable(props: { forest: ProcessNode[]; context: Set<number
       </div>
       <ProcessTableBody
         rows={rows}
+        current={current}
         context={context}
         selectedPid={selectedPid}
         takenAt={takenAt}
