@@ -27,6 +27,17 @@ const prof = <T>(page: Page, label: string, work: () => Promise<T>): Promise<T> 
 const TARGETS = { firstRowsMs: 300, refreshMs: 50, frameMs: 32 }
 
 const backend = createFakeBackend(syntheticRows(N))
+if (process.env.BENCH_DEBUG) {
+  // The server's share of a "Refresh now": scan, diff against the client's list, pack, send.
+  const watch = backend.handlers['processes.watch']
+  backend.handlers['processes.watch'] = async (input, ctx) => {
+    const t0 = performance.now()
+    const r = await watch(input, ctx)
+    if (input.scanNow)
+      console.error(`  server: watch+push ${(performance.now() - t0).toFixed(1)} ms`)
+    return r
+  }
+}
 const server = await startServer({
   staticDir: arg('--static') ?? join(process.cwd(), 'dist', 'renderer'),
   dispatch: createDispatcher(backend.handlers)
@@ -54,6 +65,25 @@ try {
       }
     }).observe(document, { childList: true, subtree: true })
   })
+  // BENCH_DEBUG: when each large WebSocket frame arrived and how long its listeners took
+  // (parse, unpack, apply), to split a refresh's time between the wire and the page.
+  if (process.env.BENCH_DEBUG)
+    await page.addInitScript(() => {
+      const w = window as unknown as { __frames?: string[] }
+      w.__frames = []
+      const add = WebSocket.prototype.addEventListener
+      WebSocket.prototype.addEventListener = function (this: WebSocket, type: string, l: never) {
+        if (type !== 'message') return add.call(this, type, l)
+        return add.call(this, type, (e: MessageEvent<string>) => {
+          const t0 = performance.now()
+          ;(l as (e: MessageEvent) => void)(e)
+          if (e.data.length > 10_000)
+            w.__frames?.push(
+              `${e.data.length} B at ${t0.toFixed(0)}, handled in ${(performance.now() - t0).toFixed(1)} ms`
+            )
+        })
+      } as typeof WebSocket.prototype.addEventListener
+    })
   const firstRows = async (): Promise<number> => {
     await page
       .waitForSelector('[role="row"][data-pid]', { timeout: 60_000 })
@@ -115,8 +145,8 @@ try {
   const firstRowsMs = [...warm].sort((a, b) => a - b)[1] ?? NaN
 
   // Refresh: change the data on the server, press "Refresh now", wait for the change painted
-  // (the new count in the status bar, or, when the count stays, the first row's memory cell
-  // showing another value), then one more frame. "applied in" is the store's own figure: change
+  // (the new count in the status bar, or, when the count stays, the first row's state cell
+  // showing another state), then one more frame. "applied in" is the store's own figure: change
   // set or list arrived → committed to the DOM.
   const refresh = async (
     label: string,
@@ -127,26 +157,40 @@ try {
     const expected = sameCount ? null : `${rows.length} processes`
     const clickMs = await prof(page, label, () =>
       page.evaluate(async (text) => {
-        const cell = (): string | undefined =>
-          document.querySelector('[role="row"][data-pid="1"] .td-memory')?.textContent ?? undefined
+        const cell = (): string | null | undefined =>
+          document.querySelector('[role="row"][data-pid="1"] .td-state')?.getAttribute('title')
         const before = cell()
         const t0 = performance.now()
         document.querySelector<HTMLButtonElement>('[data-command="refresh"]')?.click()
-        await new Promise<void>((resolve) => {
+        await new Promise<void>((resolve, reject) => {
           const check = (): void => {
             const done =
               text === null
                 ? cell() !== before
                 : document.querySelector('.statusbar')?.textContent?.includes(text)
             if (done) resolve()
+            else if (performance.now() - t0 > 20_000)
+              reject(new Error(`no change painted: ${before} → ${cell()}`))
             else requestAnimationFrame(check)
           }
           check()
         })
         await new Promise((r) => requestAnimationFrame(() => r(null)))
+        const w = window as unknown as { __frames?: string[]; __t0?: number }
+        w.__t0 = t0
         return performance.now() - t0
       }, expected)
     )
+    if (process.env.BENCH_DEBUG)
+      console.error(
+        label,
+        await page.evaluate(() => {
+          const w = window as unknown as { __frames?: string[]; __t0?: number }
+          const out = `click at ${w.__t0?.toFixed(0)}; ${w.__frames?.join('; ')}`
+          w.__frames = []
+          return out
+        })
+      )
     const text = (await page.locator('.statusbar').textContent()) ?? ''
     return { clickMs, applyMs: Number(/applied in ([\d.]+) ms/.exec(text)?.[1] ?? NaN) }
   }
@@ -169,7 +213,7 @@ try {
   // A typical refresh: 1 % of the processes changed memory, 0.2 % exited, 0.2 % started.
   const typical: Array<{ clickMs: number; applyMs: number }> = []
   let current = syntheticRows(N)
-  // Back to the first machine (same count as the last one: wait for the first row's memory).
+  // Back to the first machine (same count as the last one: wait for the first row's state).
   await refresh('back to the first machine', current, true)
   for (let i = 0; i < 5; i++) {
     current = churn(current, i, N)

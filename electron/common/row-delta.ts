@@ -21,6 +21,7 @@ export const SHAPE_FIELDS: ReadonlySet<keyof ProcessRow> = new Set<keyof Process
 ])
 
 function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true
   if (a.length !== b.length) return false
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
   return true
@@ -28,11 +29,12 @@ function sameStrings(a: readonly string[], b: readonly string[]): boolean {
 
 function sameCounts(a: ResourceCounts, b: ResourceCounts): boolean {
   return (
-    a.files === b.files &&
-    a.pipes === b.pipes &&
-    a.sockets === b.sockets &&
-    a.locks === b.locks &&
-    a.devices === b.devices
+    a === b ||
+    (a.files === b.files &&
+      a.pipes === b.pipes &&
+      a.sockets === b.sockets &&
+      a.locks === b.locks &&
+      a.devices === b.devices)
   )
 }
 
@@ -137,21 +139,34 @@ export function diffRows(
   prev: readonly ProcessRow[],
   next: readonly ProcessRow[]
 ): Pick<ProcessesChanged, 'upserted' | 'patched' | 'removed'> {
-  const before = new Map<number, ProcessRow>()
-  for (const r of prev) before.set(r.pid, r)
   const upserted: ProcessRow[] = []
   const patched: RowPatch[] = []
-  for (const r of next) {
-    const old = before.get(r.pid)
-    before.delete(r.pid)
-    if (!old || old.startTicks !== r.startTicks) {
-      upserted.push(r)
-      continue
+  const removed: number[] = []
+  const one = (old: ProcessRow | undefined, r: ProcessRow): void => {
+    if (old === r) return
+    if (!old || old.startTicks !== r.startTicks) upserted.push(r)
+    else {
+      const p = diffRow(old, r)
+      if (p) patched.push(p)
     }
-    const p = diffRow(old, r)
-    if (p) patched.push(p)
   }
-  return { upserted, patched, removed: [...before.keys()] }
+  // Two scans list the processes in the same (pid) order: walk both while they line up, and
+  // index the rest by pid only from the first place they differ.
+  let i = 0
+  const n = Math.min(prev.length, next.length)
+  while (i < n && prev[i]!.pid === next[i]!.pid) {
+    one(prev[i], next[i]!)
+    i++
+  }
+  const before = new Map<number, ProcessRow>()
+  for (let k = i; k < prev.length; k++) before.set(prev[k]!.pid, prev[k]!)
+  for (let k = i; k < next.length; k++) {
+    const r = next[k]!
+    one(before.get(r.pid), r)
+    before.delete(r.pid)
+  }
+  for (const pid of before.keys()) removed.push(pid)
+  return { upserted, patched, removed }
 }
 
 export interface Applied {
