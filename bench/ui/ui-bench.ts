@@ -74,14 +74,16 @@ try {
       const add = WebSocket.prototype.addEventListener
       WebSocket.prototype.addEventListener = function (this: WebSocket, type: string, l: never) {
         if (type !== 'message') return add.call(this, type, l)
-        return add.call(this, type, (e: MessageEvent<string>) => {
+        const timed = (e: Event): void => {
           const t0 = performance.now()
-          ;(l as (e: MessageEvent) => void)(e)
-          if (e.data.length > 10_000)
+          ;(l as (e: Event) => void)(e)
+          const size = String((e as MessageEvent).data).length
+          if (size > 10_000)
             w.__frames?.push(
-              `${e.data.length} B at ${t0.toFixed(0)}, handled in ${(performance.now() - t0).toFixed(1)} ms`
+              `${size} B at ${t0.toFixed(0)}, handled in ${(performance.now() - t0).toFixed(1)} ms`
             )
-        })
+        }
+        return add.call(this, type, timed)
       } as typeof WebSocket.prototype.addEventListener
     })
   const firstRows = async (): Promise<number> => {
@@ -146,7 +148,7 @@ try {
 
   // Refresh: change the data on the server, press "Refresh now", wait for the change painted
   // (the new count in the status bar, or, when the count stays, the first row's state cell
-  // showing another state), then one more frame. "applied in" is the store's own figure: change
+  // showing its new state), then one more frame. "applied in" is the store's own figure: change
   // set or list arrived → committed to the DOM.
   const refresh = async (
     label: string,
@@ -155,31 +157,34 @@ try {
   ): Promise<{ clickMs: number; applyMs: number }> => {
     backend.setRows(rows)
     const expected = sameCount ? null : `${rows.length} processes`
+    const state = rows.find((r) => r.pid === 1)?.state ?? ''
     const clickMs = await prof(page, label, () =>
-      page.evaluate(async (text) => {
-        const cell = (): string | null | undefined =>
-          document.querySelector('[role="row"][data-pid="1"] .td-state')?.getAttribute('title')
-        const before = cell()
-        const t0 = performance.now()
-        document.querySelector<HTMLButtonElement>('[data-command="refresh"]')?.click()
-        await new Promise<void>((resolve, reject) => {
-          const check = (): void => {
-            const done =
-              text === null
-                ? cell() !== before
-                : document.querySelector('.statusbar')?.textContent?.includes(text)
-            if (done) resolve()
-            else if (performance.now() - t0 > 20_000)
-              reject(new Error(`no change painted: ${before} → ${cell()}`))
-            else requestAnimationFrame(check)
-          }
-          check()
-        })
-        await new Promise((r) => requestAnimationFrame(() => r(null)))
-        const w = window as unknown as { __frames?: string[]; __t0?: number }
-        w.__t0 = t0
-        return performance.now() - t0
-      }, expected)
+      page.evaluate(
+        async ([text, state]) => {
+          const cell = (): string | null | undefined =>
+            document.querySelector('[role="row"][data-pid="1"] .td-state')?.getAttribute('title')
+          const t0 = performance.now()
+          document.querySelector<HTMLButtonElement>('[data-command="refresh"]')?.click()
+          await new Promise<void>((resolve, reject) => {
+            const check = (): void => {
+              const done =
+                text === null
+                  ? cell() === state
+                  : document.querySelector('.statusbar')?.textContent?.includes(text)
+              if (done) resolve()
+              else if (performance.now() - t0 > 20_000)
+                reject(new Error(`no change painted: state ${cell()}, not ${state}`))
+              else requestAnimationFrame(check)
+            }
+            check()
+          })
+          await new Promise((r) => requestAnimationFrame(() => r(null)))
+          const w = window as unknown as { __frames?: string[]; __t0?: number }
+          w.__t0 = t0
+          return performance.now() - t0
+        },
+        [expected, state] as const
+      )
     )
     if (process.env.BENCH_DEBUG)
       console.error(
@@ -208,7 +213,16 @@ try {
   await page.waitForFunction((n) => document.body.textContent?.includes(`${n} processes`), N)
   for (let i = 0; i < 5; i++) {
     base = everyRowBusier(base, i)
+    const traced = process.argv.includes('--trace') && i === 4
+    if (traced)
+      await browser.startTracing(page, {
+        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel']
+      })
     busy.push(await refresh(`refresh, every row's memory ${i + 1}`, base, true))
+    if (traced) {
+      console.error("-- trace: refresh, every row's memory")
+      for (const l of summariseTrace((await browser.stopTracing()).toString(), 2)) console.error(l)
+    }
   }
   // A typical refresh: 1 % of the processes changed memory, 0.2 % exited, 0.2 % started.
   const typical: Array<{ clickMs: number; applyMs: number }> = []
