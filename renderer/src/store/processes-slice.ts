@@ -137,12 +137,11 @@ export const createProcessesSlice: SliceCreator<ProcessesSlice> = (api) => (set,
   applyChanges(c) {
     const { list, sorting } = get()
     if (!list) return
-    // Changes to a list this client does not hold (it missed a set, or the connection was
-    // replaced): fetch the whole list.
+    // Changes to a list this client does not hold (it missed a set, the connection was
+    // replaced, or another scanner numbered it): fetch the whole list.
     const other =
-      c.sinceSeq !== undefined
-        ? c.sinceSeq !== list.seq
-        : c.since !== undefined && c.since !== list.takenAt
+      (c.sinceSeq !== undefined && c.sinceSeq !== list.seq) ||
+      (c.since !== undefined && c.since !== list.takenAt)
     if (other) {
       void get().refresh()
       return
