@@ -12,6 +12,8 @@ import { VerdictBadge } from './verdict-badge'
 
 export interface ProcessRowProps {
   row: ProcessRow
+  /** Position among the visible rows (the DOM holds rows in slot order, not this order). */
+  index: number
   id: string
   depth: number
   canExpand: boolean
@@ -40,6 +42,7 @@ function ProcessRowInner(props: ProcessRowProps): ReactNode {
       aria-selected={props.selected}
       aria-expanded={canExpand ? expanded : undefined}
       aria-level={props.depth + 1}
+      aria-rowindex={props.index + 1}
       data-pid={r.pid}
       className={`tr${props.selected ? ' selected' : ''}${props.context ? ' context' : ''}`}
       style={{ top: `${props.start}px` }}
