@@ -38,12 +38,9 @@ function sameCounts(a: ResourceCounts, b: ResourceCounts): boolean {
   )
 }
 
-/**
- * The fields of `b` that differ from `a` (the same process: same pid and start time), or null
- * when none does. No allocation for an unchanged row.
- */
-export function diffRow(a: ProcessRow, b: ProcessRow): RowPatch | null {
-  if (
+/** True when every field but pid and start time is equal (no allocation). */
+export function sameFields(a: ProcessRow, b: ProcessRow): boolean {
+  return (
     a.ppid === b.ppid &&
     a.name === b.name &&
     a.command === b.command &&
@@ -59,7 +56,14 @@ export function diffRow(a: ProcessRow, b: ProcessRow): RowPatch | null {
     sameStrings(a.findingIds, b.findingIds) &&
     sameStrings(a.reasons, b.reasons)
   )
-    return null
+}
+
+/**
+ * The fields of `b` that differ from `a` (the same process: same pid and start time), or null
+ * when none does. No allocation for an unchanged row.
+ */
+export function diffRow(a: ProcessRow, b: ProcessRow): RowPatch | null {
+  if (sameFields(a, b)) return null
   const p: RowPatch = { pid: b.pid }
   if (a.ppid !== b.ppid) p.ppid = b.ppid
   if (a.name !== b.name) p.name = b.name
