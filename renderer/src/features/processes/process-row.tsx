@@ -12,8 +12,6 @@ import { VerdictBadge } from './verdict-badge'
 
 export interface ProcessRowProps {
   row: ProcessRow
-  /** Position among the visible rows (the DOM holds rows in slot order, not this order). */
-  index: number
   id: string
   depth: number
   canExpand: boolean
@@ -42,7 +40,6 @@ function ProcessRowInner(props: ProcessRowProps): ReactNode {
       aria-selected={props.selected}
       aria-expanded={canExpand ? expanded : undefined}
       aria-level={props.depth + 1}
-      aria-rowindex={props.index + 1}
       data-pid={r.pid}
       className={`tr${props.selected ? ' selected' : ''}${props.context ? ' context' : ''}`}
       style={{ top: `${props.start}px` }}

@@ -4,7 +4,7 @@
  * the virtualizer, re-renders only this window of memoised rows, not the header, the column
  * model or the store subscriptions of the table around it.
  */
-import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual'
+import { useVirtualizer } from '@tanstack/react-virtual'
 import { memo, useMemo, useRef, type KeyboardEvent, type ReactNode } from 'react'
 
 import type { ProcessRow } from '../../../../electron/common/api-types'
@@ -33,27 +33,9 @@ export interface ProcessTableBodyProps {
   onToggle: (id: string, collapse: boolean) => void
 }
 
-/**
- * The window's items placed in a fixed number of slots (slot = row index modulo the slot
- * count), rendered in slot order and keyed by slot. Scrolling then hands the slot of a row that
- * left the window to the row that entered it: React updates that row's text and attributes in
- * place instead of removing one row's elements and creating another's, so a frame of scrolling
- * builds no new DOM, layout objects or garbage (the long frames were element creation, layout
- * tree building and the garbage collections of the removed rows). The count only grows (a
- * taller window), so slots stay put while scrolling; DOM order is not screen order, hence
- * aria-rowindex on each row.
- */
-function inSlots(items: VirtualItem[], slots: { current: number }): Array<VirtualItem | undefined> {
-  slots.current = Math.max(slots.current, items.length)
-  const out = new Array<VirtualItem | undefined>(slots.current).fill(undefined)
-  for (const v of items) out[v.index % slots.current] = v
-  return out
-}
-
 function ProcessTableBodyInner(props: ProcessTableBodyProps): ReactNode {
   const { rows, current, context, selectedPid, takenAt, onSelect, onMenu, onOpen, onToggle } = props
   const scrollRef = useRef<HTMLDivElement>(null)
-  const slotsRef = useRef(0)
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
@@ -128,15 +110,14 @@ function ProcessTableBodyInner(props: ProcessTableBodyProps): ReactNode {
     >
       {rows.length === 0 && <div className="empty">No processes match.</div>}
       <div style={{ height: `${virtualizer.getTotalSize()}px`, position: 'relative' }}>
-        {inSlots(virtualizer.getVirtualItems(), slotsRef).map((v, slot) => {
-          const flat = v ? rows[v.index] : undefined
-          if (!v || !flat) return null
+        {virtualizer.getVirtualItems().map((v) => {
+          const flat = rows[v.index]
+          if (!flat) return null
           const { node } = flat
           const pid = node.row.pid
           return (
             <ProcessRowView
-              key={slot}
-              index={v.index}
+              key={node.id}
               id={node.id}
               row={current.get(pid) ?? node.row}
               depth={flat.depth}
