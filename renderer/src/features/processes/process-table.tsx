@@ -67,12 +67,14 @@ export function ProcessTable(props: { forest: ProcessNode[]; context: Set<number
   const sorting: SortingState = useAppStore((s) => s.sorting)
   const list = useAppStore((s) => s.list)
   const takenAt = list?.takenAt ?? ''
-  // The current values of each row (the forest's nodes hold the rows of its last shape).
+  // The current values of each row where the forest's nodes hold older ones (a change set that
+  // kept the shape); after a change of shape the nodes hold the current rows already.
+  const shapeRows = useAppStore((s) => s.shapeRows)
   const current = useMemo(() => {
     const m = new Map<number, ProcessRow>()
-    for (const r of list?.rows ?? []) m.set(r.pid, r)
+    if (list && list.rows !== shapeRows) for (const r of list.rows) m.set(r.pid, r)
     return m
-  }, [list])
+  }, [list, shapeRows])
   const setSorting = useAppStore((s) => s.setSorting)
   const toggleCollapsed = useAppStore((s) => s.toggleCollapsed)
   const selectedPid = useAppStore((s) => s.selectedPid)
