@@ -15,7 +15,6 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
-  statSync,
   symlinkSync,
   truncateSync,
   watch,
@@ -49,6 +48,7 @@ import {
   snapshotDir,
   startCounterAs,
   startTicksOf,
+  storedBytes,
   userTempDir
 } from './support'
 import { freezeBase, refusedRestore, tamperedWith, type BaseSnapshot } from './tamper'
@@ -360,10 +360,7 @@ describe('snapshot ids, ownership and quotas', () => {
     const c = await startCounterAs(TEST_USER, dir)
     try {
       const mine = join(STORE_ROOT, 'images', String(env.uid))
-      let used = 0
-      for (const id of readdirSync(mine)) {
-        for (const f of readdirSync(join(mine, id))) used += statSync(join(mine, id, f)).size
-      }
+      const used = storedBytes(env.uid)
       // Room for 64 KiB more: less than any process's resident memory.
       writeHelperConf(`${DEFAULT_TEST_CONF}max_bytes_per_user = ${used + 65536}\n`)
       const r = helperAsRoot(['dump'], dumpRequest(c.pid, c.startTicks), { uid: env.uid })
@@ -386,10 +383,7 @@ describe('§4.7 a quota overflow found only after CRIU ran', () => {
     const c = await startCounterAs(TEST_USER, dir, 0, 24)
     try {
       const mine = join(STORE_ROOT, 'images', String(env.uid))
-      let used = 0
-      for (const id of readdirSync(mine)) {
-        for (const f of readdirSync(join(mine, id))) used += statSync(join(mine, id, f)).size
-      }
+      const used = storedBytes(env.uid)
       writeHelperConf(`${DEFAULT_TEST_CONF}max_bytes_per_user = ${used + 12 * 1024 * 1024}\n`)
       const r = helperAsRoot(['dump'], dumpRequest(c.pid, c.startTicks), { uid: env.uid })
       expect(r.json.error?.code).toBe('QUOTA_EXCEEDED')

@@ -1,6 +1,6 @@
 /** Shared pieces of the helper tests: direct helper runs, user workloads, store paths. */
 import { spawnSync } from 'node:child_process'
-import { chmodSync, chownSync, mkdtempSync, readFileSync } from 'node:fs'
+import { chmodSync, chownSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
 import { HELPER_PATH, STORE_ROOT } from '../../../electron/core/privilege/protocol'
@@ -129,4 +129,14 @@ export function killPid(pid: number): void {
   } catch {
     // gone
   }
+}
+
+/** Bytes of every snapshot `uid` has in the system store (what the helper's quota counts). */
+export function storedBytes(uid: number): number {
+  const mine = join(STORE_ROOT, 'images', String(uid))
+  let used = 0
+  for (const id of readdirSync(mine)) {
+    for (const f of readdirSync(join(mine, id))) used += statSync(join(mine, id, f)).size
+  }
+  return used
 }
