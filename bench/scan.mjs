@@ -12,6 +12,8 @@
 // The CLI is bundled from the current sources into bench/results/cli/ by scripts/cli-bundle.mjs
 // (what `npm run build` ships), so the numbers are for the code in the tree. "scan only" is node + scan()
 // + JSON of the whole result (every fd), to separate the scanner from CLI start-up and analysis.
+// The floors are the scan's syscalls with no interpretation and no output: in C on one thread
+// (bench/scan/floor.c) and through node:fs (bench/scan/node-raw.ts), with `node -e 0` beside them.
 // Run as root (lsof sees all). Results also go to bench/results/scan.json.
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -66,6 +68,19 @@ await build({
 })
 const holder = join(out, 'procfs-holder')
 execFileSync('cc', ['-O1', '-Wall', '-o', holder, join(root, 'test/workloads/procfs-holder.c')])
+// The floors: the scan's syscalls alone, in C (floor.c) and through node:fs (node-raw.ts).
+const floorC = join(out, 'scan-floor')
+execFileSync('cc', ['-O2', '-Wall', '-o', floorC, join(root, 'bench/scan/floor.c')])
+const nodeRaw = join(out, 'scan-node-raw.mjs')
+await build({
+  entryPoints: [join(root, 'bench/scan/node-raw.ts')],
+  outfile: nodeRaw,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  logLevel: 'warning'
+})
 
 const hasTime = existsSync('/usr/bin/time')
 const commands = [
@@ -85,6 +100,9 @@ const commands = [
         }
       ]),
   { name: 'scan only', argv: [process.execPath, scanOnly], rss: true },
+  { name: 'floor: C', argv: [floorC], rss: false },
+  { name: 'floor: node:fs', argv: [process.execPath, nodeRaw], rss: false },
+  { name: 'node -e 0', argv: [process.execPath, '-e', '0'], rss: false },
   { name: 'lsof -n -P', argv: ['lsof', '-n', '-P'], rss: true },
   { name: 'ps -eo pid,ppid,lstart,cmd', argv: ['ps', '-eo', 'pid,ppid,lstart,cmd'], rss: false }
 ]
@@ -197,6 +215,9 @@ try {
     row.lsofOverIcebox = +(row['lsof -n -P'].medianMs / ice).toFixed(2)
     row.psOverIcebox = +(row['ps -eo pid,ppid,lstart,cmd'].medianMs / ice).toFixed(2)
     row.lsofOverScanOnly = +(row['lsof -n -P'].medianMs / row['scan only'].medianMs).toFixed(2)
+    for (const floor of ['floor: C', 'floor: node:fs']) {
+      row[`lsofOver ${floor}`] = +(row['lsof -n -P'].medianMs / row[floor].medianMs).toFixed(2)
+    }
     if (compare !== null) {
       row.lsofOverCompare = +(
         row['lsof -n -P'].medianMs / row['icebox ps --json (compare)'].medianMs
@@ -234,6 +255,14 @@ function print(row) {
       `lsof/icebox ${row.lsofOverIcebox}x, ps/icebox ${row.psOverIcebox}x | ` +
       `scan only ${row['scan only'].medianMs} ms (RSS ${row['scan only'].peakRssMiB ?? '?'} MiB), ` +
       `lsof/scan-only ${row.lsofOverScanOnly}x`
+  )
+  const c = row['floor: C'].medianMs
+  const n = row['floor: node:fs'].medianMs
+  const node = row['node -e 0'].medianMs
+  console.log(
+    `  floors: the scan's syscalls alone in C ${c} ms (lsof/that ${row['lsofOver floor: C']}x), ` +
+      `through node:fs ${n} ms (lsof/that ${row['lsofOver floor: node:fs']}x); node -e 0 ` +
+      `${node} ms; 2.5x lsof is ${Math.round(lsof.medianMs / 2.5)} ms`
   )
   const cmp = row['icebox ps --json (compare)']
   if (cmp) {
