@@ -7,7 +7,8 @@
  */
 import { join } from 'node:path'
 
-import { readTreeCreds } from '../core/images/creds'
+import { readTreeCreds, TASK_STATE, type TaskCreds } from '../core/images/creds'
+import { CORE_MAGIC } from '../core/images/magic'
 import {
   fields,
   ImageCheckError,
@@ -19,28 +20,10 @@ import {
   type PstreeEntry
 } from '../core/images/strict-proto'
 
-export { ImageCheckError, type PstreeEntry }
+export { CORE_MAGIC, ImageCheckError, type PstreeEntry }
 
-export const CORE_MAGIC = 0x55053847
-/** task_state of a zombie in core.tc. */
-const TASK_DEAD = 2
-
-export interface ImageCreds {
-  uid: number
-  gid: number
-  euid: number
-  egid: number
-  suid: number
-  sgid: number
-  fsuid: number
-  fsgid: number
-  capInh: number[]
-  capPrm: number[]
-  capEff: number[]
-  capAmb: number[]
-  secbits: number
-  groups: number[]
-}
+/** What the helper checks of a thread's credentials (the bounding set and no_new_privs are not). */
+export type ImageCreds = Omit<TaskCreds, 'capBnd' | 'noNewPrivs'>
 
 /** The credentials CRIU will give thread `tid` on restore. */
 export function readCredsStrict(dir: string, tid: number): ImageCreds {
@@ -78,7 +61,7 @@ export function isDeadTask(dir: string, pid: number): boolean {
   if (fs.some((f) => f.no === 5)) return false
   const tc = one(fs, 3).bytes
   if (!tc) throw new ImageCheckError(`core-${pid}.img: tc is not a message`)
-  return u32(one(fields(tc), 1).varint) === TASK_DEAD
+  return u32(one(fields(tc), 1).varint) === TASK_STATE.dead
 }
 
 /** Why these creds may not be restored for the user, or null. Pure. */

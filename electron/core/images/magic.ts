@@ -81,6 +81,8 @@ export const MAGIC_NAMES: ReadonlyMap<number, string> = new Map([
 
 /** The magic of inventory.img, the one image without a head magic. */
 export const INVENTORY_MAGIC = 0x58313116
+/** core-TID.img: a thread's registers, state and credentials. */
+export const CORE_MAGIC = 0x55053847
 
 /**
  * Image type name → protobuf message name in proto/criu.proto. Types without an entry are
