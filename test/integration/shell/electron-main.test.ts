@@ -14,7 +14,7 @@ import { join } from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 
-import type { ProcessesChanged, ProcessList } from '../../../electron/common/api-types'
+import type { JobFinished, ProcessesChanged, ProcessList } from '../../../electron/common/api-types'
 import { EVENT_CHANNEL } from '../../../electron/common/names'
 
 const DIST = join(import.meta.dirname, '..', '..', '..', 'dist')
@@ -293,7 +293,35 @@ describe('the Electron shell, run against a stand-in electron module', () => {
       channel: EVENT_CHANNEL,
       message: { name: 'ui.command', payload: { id: 'freeze' } }
     })
-    expect(notifications).toEqual([])
+  })
+
+  it('shows a desktop notification when a freeze finishes (real CRIU)', async () => {
+    const icebox = exposed.icebox as IceboxApi
+    const finished: JobFinished[] = []
+    icebox.subscribe('job.finished', (f) => finished.push(f as JobFinished))
+    // Its own session, stdio on /dev/null: nothing that needs an option.
+    const child = spawn('sleep', ['60'], { stdio: 'ignore', detached: true })
+    children.push(child)
+    await new Promise((r) => setTimeout(r, 200))
+    const options = {
+      leaveRunning: true,
+      tcp: 'none',
+      extUnixSockets: false,
+      fileLocks: false,
+      shellJob: false,
+      linkRemap: false
+    }
+    const started = await icebox.invoke('freeze.start', { pid: child.pid, options })
+    expect(started).toMatchObject({ ok: true })
+    const done = await until('the freeze to finish', () => finished[0], 60_000)
+    expect(done).toMatchObject({ kind: 'freeze', ok: true })
+    expect(notifications).toEqual([
+      { title: 'Freeze finished', body: `Saved snapshot ${done.snapshotId}.` }
+    ])
+    expect(await icebox.invoke('snapshots.delete', { id: done.snapshotId })).toMatchObject({
+      ok: true,
+      value: { deleted: true }
+    })
   })
 
   it('quits a second instance at once, making no window', () => {
