@@ -5,6 +5,8 @@
  * stable `code`, so a caller can branch on the code and show the three texts as they are.
  */
 
+import { maskControls } from './control-chars'
+
 export type AppErrorCode =
   | 'BAD_INPUT'
   | 'NO_SUCH_PROCESS'
@@ -79,8 +81,9 @@ export function toErrorData(err: unknown): AppErrorData {
 
 /** Formats an error for a terminal: three short lines a person can act on. */
 export function formatError(e: AppErrorData): string {
-  const lines = [`error: ${e.message}`]
-  if (e.why) lines.push(`  why: ${e.why}`)
-  if (e.remedy) lines.push(`  what to do: ${e.remedy}`)
+  // Messages quote untrusted text (a process's name, a path), and this goes to a terminal.
+  const lines = [`error: ${maskControls(e.message)}`]
+  if (e.why) lines.push(`  why: ${maskControls(e.why, true)}`)
+  if (e.remedy) lines.push(`  what to do: ${maskControls(e.remedy, true)}`)
   return lines.join('\n')
 }

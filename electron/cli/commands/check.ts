@@ -14,6 +14,7 @@ import { currentContext, type AnalysisContext } from '../../core/analysis/contex
 import { scan } from '../../core/procfs/scan'
 import { EXIT } from '../exit-codes'
 import { parsePid } from '../parse-pid'
+import { maskControls } from '../../common/control-chars'
 
 function noSuchProcess(pid: number): AppError {
   return new AppError({
@@ -100,8 +101,7 @@ export function formatCheck(a: Analysis): string {
       ? `criu options: ${a.criuOptions.join(' ')}`
       : 'criu options: none needed'
   )
-  // eslint-disable-next-line no-control-regex
-  return lines.join('\n').replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '?') + '\n'
+  return maskControls(lines.join('\n'), true) + '\n'
 }
 
 /** Registers `icebox check`. */

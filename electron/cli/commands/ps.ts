@@ -9,6 +9,7 @@ import type { FindingId, ProcessInfo, ScanResult, Verdict } from '../../common/m
 import { currentContext } from '../../core/analysis/context'
 import { summarizeAll, type AnalysisSummary } from '../../core/analysis/summary'
 import { scan } from '../../core/procfs/scan'
+import { maskControls } from '../../common/control-chars'
 
 /** What `icebox ps --json` prints per process. */
 export interface PsRow {
@@ -212,12 +213,6 @@ function fit(text: string, width: number): string {
   return width <= 1 ? text.slice(0, width) : text.slice(0, width - 1) + '…'
 }
 
-/** Untrusted text from /proc must not move the cursor or change colours in a terminal. */
-function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
-}
-
 /**
  * The human table. `width` is the terminal width; the command column takes what is left
  * (null: no truncation, e.g. when piped).
@@ -235,11 +230,11 @@ export function formatPsTable(
   const lines = [header]
   for (const [p, depth] of entries) {
     const a = analyses.get(p.pid)
-    const command = printable(p.cmdline.length > 0 ? p.cmdline.join(' ') : `[${p.name}]`)
+    const command = maskControls(p.cmdline.length > 0 ? p.cmdline.join(' ') : `[${p.name}]`)
     const indented = '  '.repeat(depth) + (depth > 0 ? '└ ' : '') + command
     const shown = commandWidth === null ? indented : fit(indented, commandWidth).trimEnd()
     lines.push(
-      `${String(p.pid).padStart(7)} ${fit(printable(p.user), 10)} ${fit(p.state, 1)} ` +
+      `${String(p.pid).padStart(7)} ${fit(maskControls(p.user), 10)} ${fit(p.state, 1)} ` +
         `${fit(shortStart(p.startTime, now), 7)} ${shortBytes(p.rssBytes).padStart(6)} ` +
         `${fit(a ? VERDICT_TEXT[a.verdict] : 'gone', 9)} ${fit(notableFindings(a), FINDINGS_WIDTH)} ${shown}`
     )

@@ -7,6 +7,7 @@ import type { Command } from 'commander'
 import { formatBytes } from '../../common/bytes'
 import type { FailureRecord, Manifest } from '../../common/snapshot'
 import { openStore, type SnapshotStore } from '../../core/snapshots/store'
+import { maskControls } from '../../common/control-chars'
 
 /** The store named by --store, else ICEBOX_STORE, else the system store of this user. */
 export function storeFrom(opts: { store?: string }): SnapshotStore {
@@ -15,8 +16,7 @@ export function storeFrom(opts: { store?: string }): SnapshotStore {
 
 /** Strips control characters from untrusted text before it reaches a terminal. */
 export function safeText(s: string, max = 60): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
+  const clean = maskControls(s)
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean
 }
 

@@ -4,6 +4,7 @@
  * escaped so a hostile image cannot drive the terminal.
  */
 import type { SnapshotProcess, SnapshotView } from '../../common/snapshot-view'
+import { escapeControls } from '../../common/control-chars'
 
 /** Formats the whole view as lines of text (ends with a newline). */
 export function formatSnapshotView(view: SnapshotView): string {
@@ -135,13 +136,7 @@ function processLine(p: SnapshotProcess): string {
 }
 
 /** Escapes control characters (terminal escapes) in untrusted text. */
-export function clean(s: string): string {
-  return s.replace(
-    // eslint-disable-next-line no-control-regex
-    /[\x00-\x1f\x7f-\x9f]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`
-  )
-}
+export const clean = escapeControls
 
 function bytes(n: number): string {
   if (n < 1024) return `${n} B`

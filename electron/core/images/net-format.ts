@@ -3,6 +3,8 @@
  * document: each u32 word holds 4 network-order bytes read little-endian), state and type names.
  */
 
+import { escapeControls } from '../../common/control-chars'
+
 const TCP_STATES: Record<number, string> = {
   1: 'ESTABLISHED',
   2: 'SYN_SENT',
@@ -103,9 +105,6 @@ export function formatUnixName(name: Uint8Array | undefined): string | null {
     const nul = bytes.indexOf(0)
     if (nul >= 0) bytes = bytes.subarray(0, nul)
   }
-  // eslint-disable-next-line no-control-regex
-  const text = UTF8.decode(bytes).replace(/[\x00-\x1f\x7f]/g, (c) => {
-    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`
-  })
+  const text = escapeControls(UTF8.decode(bytes))
   return prefix + text
 }
