@@ -16,10 +16,13 @@ describe('control characters in untrusted text', () => {
     expect(maskControls('a\u007fb\nc')).toBe('a?b?c')
     expect(maskControls('line 1\nline\t2', true)).toBe('line 1\nline?2')
     expect(maskControls('plain text: ü, 東京, emoji 🧊')).toBe('plain text: ü, 東京, emoji 🧊')
+    // A right-to-left override makes "ok\u202etxt.exe" read as "okexe.txt"; zero-width and BOM.
+    expect(maskControls('ok\u202etxt.exe \u200b\ufeff\u2066x')).toBe('ok?txt.exe ???x')
   })
 
   it('escapes them as \\xNN where the text is what is shown', () => {
     expect(escapeControls('a\u001bb\u0000c\u009b')).toBe('a\\x1bb\\x00c\\x9b')
+    expect(escapeControls('ok\u202eexe')).toBe('ok\\u{202e}exe')
   })
 
   it('keeps a process name from driving the terminal through an error message', () => {
