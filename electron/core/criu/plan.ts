@@ -47,16 +47,31 @@ export function ghostLimitFor(largest: number): number | null {
   return Math.min(MAX_GHOST_LIMIT, (Math.ceil(largest / MiB) + 1) * MiB)
 }
 
+/** Blockers named in full in a refusal; the rest are counted (a tree can have thousands). */
+const BLOCKERS_SHOWN = 3
+/** Blockers the error's detail (the UI's "full log") lists with their evidence. */
+const BLOCKERS_IN_DETAIL = 50
+
 function refuseBlocked(analysis: Analysis): never {
   const blockers = analysis.findings.filter((f) => f.severity === 'blocker')
+  const shown = blockers.slice(0, BLOCKERS_SHOWN).map((f) => f.message)
+  const more = blockers.length - shown.length
+  if (more > 0) shown.push(`(And ${more} more: \`icebox check ${analysis.pid}\` lists them all.)`)
   throw new AppError({
     code: 'NOT_FREEZABLE',
     message: `Process ${analysis.pid} cannot be frozen (${blockers.length} problem${blockers.length === 1 ? '' : 's'}).`,
-    why: blockers.map((f) => f.message).join(' '),
+    why: shown.join(' '),
     remedy:
-      'Fix what is listed above (or freeze a parent that includes the other side), then try again.',
+      'Fix the problems named here (or freeze a parent that includes the other side), then try ' +
+      'again.',
     detail: blockers
+      .slice(0, BLOCKERS_IN_DETAIL)
       .flatMap((f) => [`[${f.id}] pid ${f.pid}`, ...f.evidence.map((e) => `  ${e}`)])
+      .concat(
+        blockers.length > BLOCKERS_IN_DETAIL
+          ? [`… ${blockers.length - BLOCKERS_IN_DETAIL} more`]
+          : []
+      )
       .join('\n')
   })
 }

@@ -59,6 +59,25 @@ describe('planDump', () => {
     }
   })
 
+  it('names three blockers and counts the rest, so that a huge tree gives a readable error', () => {
+    const many = Array.from({ length: 1200 }, (_, i) => ({
+      ...finding('external-pipe', 'blocker'),
+      message: `blocker ${i}.`
+    }))
+    try {
+      planDump({ ...base, analysis: analysis(many) })
+      expect.unreachable()
+    } catch (err) {
+      const e = err as AppError
+      expect(e.message).toBe('Process 100 cannot be frozen (1200 problems).')
+      expect(e.why).toBe(
+        'blocker 0. blocker 1. blocker 2. (And 1197 more: `icebox check 100` lists them all.)'
+      )
+      expect(e.detail?.split('\n').filter((l) => l.startsWith('['))).toHaveLength(50)
+      expect(e.detail).toMatch(/… 1150 more$/)
+    }
+  })
+
   it('adds -j, -l and --ext-unix-sk from the findings', () => {
     const plan = planDump({
       ...base,
