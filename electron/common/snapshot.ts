@@ -100,6 +100,8 @@ export interface RecordedFile {
   fd: number
   path: string
   size: number | null
+  /** Its owner at dump time (absent in snapshots of older versions). */
+  uid?: number
 }
 
 /** A program file of the tree, checked before restore (R7). */
@@ -107,6 +109,8 @@ export interface RecordedExe {
   pid: number
   path: string
   size: number | null
+  /** Its owner at dump time (absent in snapshots of older versions). */
+  uid?: number
 }
 
 /** An outside peer of a unix socket saved with --ext-unix-sk; it must live at restore. */

@@ -24,7 +24,7 @@ import type { CriuProgress } from '../criu/run'
 import { scanForTree } from '../procfs/scan-tree'
 import { readDumpStats } from '../snapshots/stats'
 import { dirSizes, newSnapshotId, type SnapshotStore } from '../snapshots/store'
-import { fileSize, readTextFile, hostFacts, readPidStat } from './proc'
+import { fileIdentity, fileSize, readTextFile, hostFacts, readPidStat } from './proc'
 import { runDump } from './runner'
 import { checkStillRunning } from './resume'
 
@@ -107,15 +107,25 @@ export function preflightRecord(prepared: PreparedFreeze): PreflightRecord {
     extUnixPeers: []
   }
   for (const p of prepared.tree) {
-    if (p.exe && !p.exeDeleted) record.exes.push({ pid: p.pid, path: p.exe, size: fileSize(p.exe) })
+    if (p.exe && !p.exeDeleted) {
+      const id = fileIdentity(p.exe)
+      record.exes.push({
+        pid: p.pid,
+        path: p.exe,
+        size: fileSize(p.exe),
+        ...(id && { uid: id.uid })
+      })
+    }
     for (const fd of p.fds) {
       if (fd.kind === 'file' && !fd.deleted && fd.path.startsWith('/')) {
         // Measured after the dump: the file may have grown between the scan and the freeze.
+        const id = fileIdentity(fd.path)
         record.files.push({
           pid: p.pid,
           fd: fd.fd,
           path: fd.path,
-          size: fileSize(fd.path) ?? fd.size
+          size: fileSize(fd.path) ?? fd.size,
+          ...(id && { uid: id.uid })
         })
       }
       if (prepared.plan.extUnixSk && fd.kind === 'socket' && fd.proto === 'unix') {

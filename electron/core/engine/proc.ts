@@ -2,7 +2,7 @@
  * The few /proc facts the engine checks itself, right before and after criu runs (the scan may
  * be a second old by then). Everything read here is untrusted.
  */
-import { readFileSync, statSync } from 'node:fs'
+import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import { hostname, release } from 'node:os'
 
 export interface PidStat {
@@ -47,6 +47,20 @@ export function isRunning(pid: number): boolean {
 export function fileSize(path: string): number | null {
   try {
     return statSync(path).size
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Who owns the file at `path` and whether the path leads straight to it: false when the path,
+ * or a directory on the way, is now a symbolic link (CRIU reopens files by path, and as root it
+ * would follow a link to any file). Null when there is no file.
+ */
+export function fileIdentity(path: string): { uid: number; direct: boolean } | null {
+  try {
+    const st = lstatSync(path)
+    return { uid: st.uid, direct: st.isFile() && realpathSync(path) === path }
   } catch {
     return null
   }

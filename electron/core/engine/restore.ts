@@ -6,13 +6,13 @@ import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 
 import { AppError } from '../../common/errors'
-import type { Manifest } from '../../common/snapshot'
+import type { Manifest, RecordedExe, RecordedFile } from '../../common/snapshot'
 import { explainLog, explanationError } from '../criu/explain'
 import { criuVersion, findCriu } from '../criu/probe'
 import type { CriuProgress } from '../criu/run'
 import { readPstreeStrict } from '../images/strict-proto'
 import type { SnapshotStore } from '../snapshots/store'
-import { fileSize, readTextFile, isRunning, readPidStat } from './proc'
+import { fileIdentity, fileSize, readTextFile, isRunning, readPidStat } from './proc'
 import { runRestore } from './runner'
 import {
   needsTerminal,
@@ -22,7 +22,7 @@ import {
 } from './terminal'
 
 export interface RestoreProblem {
-  /** pid-taken, file-changed, file-missing, exe-changed, tcp-used, peer-gone, images. */
+  /** pid-taken, file-changed, file-missing, file-swapped, exe-changed, tcp-used, peer-gone, images. */
   code: string
   message: string
   remedy: string | null
@@ -88,6 +88,30 @@ function pidProblem(pid: number): RestoreProblem | null {
   }
 }
 
+/**
+ * A recorded file whose path now leads elsewhere: through a symbolic link (CRIU, as root, would
+ * open whatever file the link names, e.g. one only root may read, and hand it to the restored
+ * process), or to a file of another owner. Null when the path is as it was, or has no file.
+ */
+function swappedProblem(f: RecordedFile | RecordedExe, what: string): RestoreProblem | null {
+  const id = fileIdentity(f.path)
+  if (id === null) return null
+  const why = !id.direct
+    ? 'its path now goes through a symbolic link'
+    : f.uid !== undefined && id.uid !== f.uid
+      ? `it now belongs to uid ${id.uid}, not uid ${f.uid}`
+      : null
+  if (why === null) return null
+  return {
+    code: 'file-swapped',
+    message: `${what} is not the file that was frozen: ${why}.`,
+    remedy:
+      'CRIU reopens files by their path, so restoring now would give the process another file. ' +
+      'Put the original file back at that path (not a link to it), then restore again.',
+    blocking: true
+  }
+}
+
 /** Checks everything that can be checked before criu runs. Never throws for a problem. */
 export function preflightRestore(manifest: Manifest, dir: string): RestorePreflight {
   const problems: RestoreProblem[] = []
@@ -107,7 +131,10 @@ export function preflightRestore(manifest: Manifest, dir: string): RestorePrefli
   }
   for (const f of manifest.preflight.files) {
     const size = fileSize(f.path)
-    if (size === null) {
+    const swapped = swappedProblem(f, `The file ${f.path} (fd ${f.fd} of process ${f.pid})`)
+    if (swapped) {
+      problems.push(swapped)
+    } else if (size === null) {
       problems.push({
         code: 'file-missing',
         message: `The file ${f.path} (fd ${f.fd} of process ${f.pid}) is gone.`,
@@ -125,7 +152,10 @@ export function preflightRestore(manifest: Manifest, dir: string): RestorePrefli
   }
   for (const e of manifest.preflight.exes) {
     const size = fileSize(e.path)
-    if (size === null || (e.size !== null && size !== e.size)) {
+    const swapped = swappedProblem(e, `The program ${e.path} of process ${e.pid}`)
+    if (swapped) {
+      problems.push(swapped)
+    } else if (size === null || (e.size !== null && size !== e.size)) {
       problems.push({
         code: 'exe-changed',
         message: `The program ${e.path} of process ${e.pid} was ${size === null ? 'removed' : 'updated'} since the freeze.`,

@@ -1,9 +1,22 @@
 /**
  * Failures leave the process running unchanged and store no snapshot: a traced process, criu
- * killed in the middle of a 512 MiB dump, a store that fills up, and a restore whose pid is taken.
+ * killed in the middle of a 512 MiB dump, a store that fills up, a restore whose pid is taken, and
+ * a restore whose open file was swapped for a link to another.
  */
 import { execFileSync, spawn } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync
+} from 'node:fs'
 import { join } from 'node:path'
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -12,7 +25,7 @@ import { AppError } from '../../../electron/common/errors'
 import { freeze } from '../../../electron/core/engine/freeze'
 import { restore } from '../../../electron/core/engine/restore'
 import { openStore, type SnapshotStore } from '../../../electron/core/snapshots/store'
-import { startWorkload, type Workload } from '../../support/workloads'
+import { startWorkload, waitForPidGone, type Workload } from '../../support/workloads'
 import { readText, stateOf, tmpStore, waitDetached, waitUntil } from './helpers'
 
 let store: SnapshotStore
@@ -139,5 +152,43 @@ describe('engine: failures', () => {
     expect(existsSync(join(store.dir(m.id), 'restore.log'))).toBe(false)
     expect(store.get(m.id).restores).toEqual([])
     await verifiesIntact(w.pid, status, 1)
+  })
+
+  it('an open file swapped for a link to a root-only file, or given away: refused, nothing opened', async () => {
+    const file = join(root, 'counter.txt')
+    const w = await launch('engine-counter', [file])
+    await waitUntil(() => readText(file).length > 0, 'the first line')
+    const m = await freeze({ pid: w.pid, choices: {}, store })
+    expect(m.preflight.files.find((f) => f.path === file)?.uid).toBe(0)
+    await w.stop()
+    await waitForPidGone(w.pid)
+    const size = statSync(file).size
+
+    // What a user who owned the directory could do: put a link to a secret of the same size there.
+    const secret = join(root, 'secret')
+    writeFileSync(secret, 'x'.repeat(size))
+    chmodSync(secret, 0o600)
+    renameSync(file, file + '.orig')
+    symlinkSync(secret, file)
+    const err = await restore(m.id, { store }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(AppError)
+    expect((err as AppError).code).toBe('RESTORE_PREFLIGHT')
+    expect((err as AppError).message).toContain(`The file ${file} (fd`)
+    expect((err as AppError).message).toContain('its path now goes through a symbolic link')
+    expect(existsSync(join(store.dir(m.id), 'restore.log'))).toBe(false)
+
+    // The same file at the path, but given to another user.
+    unlinkSync(file)
+    renameSync(file + '.orig', file)
+    chownSync(file, 65534, 65534)
+    const err2 = await restore(m.id, { store }).catch((e: unknown) => e)
+    expect((err2 as AppError).message).toContain('it now belongs to uid 65534, not uid 0')
+
+    // Put back as it was, the snapshot restores.
+    chownSync(file, 0, 0)
+    const r = await restore(m.id, { store })
+    expect(r.rootPid).toBe(w.pid)
+    process.kill(r.rootPid, 'SIGKILL')
+    expect(readFileSync(secret, 'utf8')).toBe('x'.repeat(size))
   })
 })
