@@ -2,9 +2,11 @@
  * `icebox serve`: the built renderer and the contract over loopback HTTP + WebSocket.
  *
  * Hygiene (docs/style-guide §2c "Bridge hygiene"): loopback bind unless explicitly allowed, a
- * random token on every request (query `?token=` once, then an HttpOnly SameSite=Strict cookie),
- * Host checked against our own names (DNS rebinding), Origin checked on every request and on
- * the WebSocket upgrade, strict CSP on the page, JSON frames validated by the dispatcher.
+ * random token in the query of the page, of the first screen and of the WebSocket (never a
+ * cookie: browsers do not keep cookies apart by port, so any other server on the machine would
+ * receive it), Host checked against our own names (DNS rebinding), Origin checked on every
+ * request and on the WebSocket upgrade, strict CSP on the page, JSON frames validated by the
+ * dispatcher. The files the page loads by itself (bundles, icon) hold no data and need no token.
  * Process rows travel packed (common/row-codec); the first screen of rows is also a plain GET
  * (common/first-screen) that the page's Link header preloads.
  */
@@ -22,6 +24,7 @@ import type { EventName } from '../common/names'
 import { FIRST_SCREEN_PATH, FIRST_SCREEN_ROWS, firstScreenUrl } from '../common/first-screen'
 import { packForWire } from '../common/row-codec'
 import { allowedHosts, checkBindAddress, hostAllowed, originAllowed } from './bind-policy'
+import { listenError } from './listen-error'
 
 export interface ServeOptions {
   host?: string
@@ -46,7 +49,6 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
-const COOKIE = 'icebox_token'
 const MAX_FRAME = 1024 * 1024
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -78,7 +80,7 @@ export function contentSecurityPolicy(hostPort: string): string {
 /**
  * The page is never cached; the bundles under /assets/ are named by their content hash (vite),
  * so the browser may keep them: a reload then neither fetches nor compiles them again (V8 reuses
- * its code cache only for cached scripts). `private`: they are served behind the token.
+ * its code cache only for cached scripts). `private`: no shared cache needs to keep them.
  */
 export function cacheControl(path: string): string {
   return path.startsWith('/assets/') ? 'private, max-age=31536000, immutable' : 'no-store'
@@ -90,13 +92,13 @@ function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y)
 }
 
-function cookieToken(req: IncomingMessage): string | null {
-  const header = req.headers.cookie ?? ''
-  for (const part of header.split(';')) {
-    const [k, ...v] = part.trim().split('=')
-    if (k === COOKIE) return v.join('=')
+/** The path decoded, or null when it is not valid percent-encoding (`/%ff`). */
+function decodePath(pathname: string): string | null {
+  try {
+    return decodeURIComponent(pathname)
+  } catch {
+    return null
   }
-  return null
 }
 
 /** Starts the server; resolves once it listens. */
@@ -108,20 +110,23 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const root = resolve(opts.staticDir)
   let allowed = new Set<string>()
 
-  const authorized = (req: IncomingMessage, url: URL): { ok: boolean; viaQuery: boolean } => {
+  /** Only the query carries the token: a cookie would also reach other ports of this host. */
+  const authorized = (url: URL): boolean => {
     const q = url.searchParams.get('token')
-    if (q !== null && safeEqual(q, token)) return { ok: true, viaQuery: true }
-    const c = cookieToken(req)
-    return { ok: c !== null && safeEqual(c, token), viaQuery: false }
+    return q !== null && safeEqual(q, token)
   }
 
-  /** Host, Origin and token checks shared by HTTP and the upgrade; null when all pass. */
-  const refuse = (req: IncomingMessage, url: URL): [number, string] | null => {
+  /** Host, Origin and (unless `open`) token checks shared by HTTP and the upgrade. */
+  const refuse = (req: IncomingMessage, url: URL, open = false): [number, string] | null => {
     if (!hostAllowed(req.headers.host, allowed)) return [403, 'Host not allowed']
     if (!originAllowed(req.headers.origin, allowed)) return [403, 'Origin not allowed']
-    if (!authorized(req, url).ok) return [401, 'Missing or wrong token']
+    if (!open && !authorized(url)) return [401, 'Missing or wrong token']
     return null
   }
+
+  /** The renderer's own files, except the page: code and an icon, no data and no secret. */
+  const isOpenFile = (file: string): boolean =>
+    file.startsWith(root + sep) && file !== join(root, 'index.html')
 
   const server = createServer((req, res) => {
     void handleHttp(req, res).catch((err: unknown) => {
@@ -132,7 +137,11 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://placeholder')
-    const refused = refuse(req, url)
+    const decoded = decodePath(url.pathname)
+    const rel = decoded === null || decoded === '/' || decoded === '' ? '/index.html' : decoded
+    const file = resolve(join(root, rel))
+    const open = decoded !== null && rel !== FIRST_SCREEN_PATH && isOpenFile(file)
+    const refused = refuse(req, url, open)
     if (refused) {
       log(`serve: refused ${req.method} ${url.pathname}: ${refused[1]}`)
       res.writeHead(refused[0], { 'content-type': 'text/plain; charset=utf-8' }).end(refused[1])
@@ -142,8 +151,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       res.writeHead(405, { allow: 'GET, HEAD' }).end()
       return
     }
-    let rel = decodeURIComponent(url.pathname)
-    if (rel === '/' || rel === '') rel = '/index.html'
+    if (decoded === null) {
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('Bad request')
+      return
+    }
     const headers: Record<string, string> = {
       'cache-control': cacheControl(rel),
       'x-content-type-options': 'nosniff',
@@ -151,9 +162,6 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       'cross-origin-opener-policy': 'same-origin',
       'cross-origin-resource-policy': 'same-origin',
       'x-frame-options': 'DENY'
-    }
-    if (authorized(req, url).viaQuery) {
-      headers['set-cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`
     }
     if (rel === FIRST_SCREEN_PATH) {
       // The processes.list answer for the first screen, in the WebSocket's wire form.
@@ -169,7 +177,6 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : JSON.stringify(wire))
       return
     }
-    const file = resolve(join(root, rel))
     if (file !== root && !file.startsWith(root + sep)) {
       res.writeHead(403, headers).end('Forbidden')
       return
@@ -183,8 +190,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     headers['content-type'] = type
     if (type.startsWith('text/html')) {
       headers['content-security-policy'] = contentSecurityPolicy(req.headers.host ?? '')
-      const q = authorized(req, url).viaQuery ? url.searchParams.get('token') : null
-      headers.link = `<${firstScreenUrl(q)}>; rel=preload; as=fetch; crossorigin`
+      // The page got here with the token (it is not open), so the same URL carries it on.
+      headers.link = `<${firstScreenUrl(token)}>; rel=preload; as=fetch; crossorigin`
     }
     const body = await readFile(file)
     res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : body)
@@ -198,12 +205,22 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     const refused = url.pathname === '/rpc' ? refuse(req, url) : ([404, 'Not found'] as const)
     if (refused) {
       log(`serve: refused WebSocket ${url.pathname}: ${refused[1]}`)
+      // Node leaves an upgrade's socket without an 'error' listener: a peer that resets it
+      // while we answer would otherwise end the process.
+      socket.on('error', () => socket.destroy())
+      socket.once('finish', () => socket.destroy())
       socket.end(`HTTP/1.1 ${refused[0]} ${refused[1]}\r\nConnection: close\r\n\r\n`)
       return
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       clients.add(ws)
       const connection = connectionOf(ws)
+      // A frame over MAX_FRAME or a text frame of invalid UTF-8: ws has already started closing
+      // this client with the right status; without a listener the error would end the process.
+      ws.on('error', (err) => {
+        log(`serve: closed a WebSocket: ${err.message}`)
+        ws.close()
+      })
       ws.on('close', () => clients.delete(ws))
       ws.on('message', (data) => void onFrame(ws, connection, data.toString()))
     })
@@ -247,7 +264,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   }
 
   await new Promise<void>((ok, fail) => {
-    server.once('error', fail)
+    server.once('error', (err) => fail(listenError(err, host, opts.port ?? 0)))
     server.listen(opts.port ?? 0, host, () => ok())
   })
   const port = (server.address() as AddressInfo).port
