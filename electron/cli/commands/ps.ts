@@ -9,6 +9,7 @@ import type { FindingId, ProcessInfo, ScanResult, Verdict } from '../../common/m
 import { currentContext } from '../../core/analysis/context'
 import { summarizeAll, type AnalysisSummary } from '../../core/analysis/summary'
 import { scan } from '../../core/procfs/scan'
+import { userNames } from '../../core/procfs/system'
 import { maskControls } from '../../common/control-chars'
 
 /** What `icebox ps --json` prints per process. */
@@ -246,6 +247,19 @@ export function formatPsTable(
 const PIECE = 64 * 1024
 
 /**
+ * Refuses a --user that names nobody: an empty table would read as "that user runs nothing".
+ * Names are those of /etc/passwd, where the scanner takes them from; a uid is always accepted.
+ */
+export function checkUser(user: string, names: ReadonlyMap<number, string>): void {
+  if (/^\d+$/.test(user)) return
+  for (const name of names.values()) if (name === user) return
+  throw new AppError({
+    code: 'BAD_INPUT',
+    message: `There is no user named "${user}"; run \`getent passwd\` to list users, or give a uid.`
+  })
+}
+
+/**
  * Runs `icebox ps`, handing what it prints to `write` in pieces: thousands of rows are never
  * joined into one string (and one more copy of it as a Buffer) before they go out.
  */
@@ -260,6 +274,7 @@ export function writePs(
       message: 'Use either --mine or --user NAME, not both.'
     })
   }
+  if (opts.user !== undefined) checkUser(opts.user, userNames())
   const ctx = currentContext()
   const myUid = process.getuid?.() ?? 0
   const selected = selectProcesses(result.processes, opts, myUid)

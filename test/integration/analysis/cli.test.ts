@@ -184,9 +184,25 @@ describe('icebox ps', () => {
     expect(lines.some((l) => /BLOCKED +self/.test(l))).toBe(true)
   })
 
-  it('--user with an unknown name lists nothing; --mine with --user is a usage error', async () => {
-    const none = await icebox('ps', '--json', '--user', 'no-such-user-here')
-    expect(JSON.parse(none.stdout)).toEqual([])
+  it('--user with an unknown name is a usage error saying how to list users', async () => {
+    const none = await icebox('ps', '--user', 'no-such-user-here')
+    expect(none).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'error: There is no user named "no-such-user-here"; run `getent passwd` to list users, or give a uid.\n'
+    })
+    const json = await icebox('ps', '--json', '--user', 'no-such-user-here')
+    expect(json.code).toBe(2)
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'BAD_INPUT' } })
+    // A known name and a uid nobody runs under are fine.
+    const known = await icebox('ps', '--json', '--user', 'nobody')
+    expect(known.code).toBe(0)
+    const uid = await icebox('ps', '--json', '--user', '4000000')
+    expect({ code: uid.code, rows: JSON.parse(uid.stdout) }).toEqual({ code: 0, rows: [] })
+  })
+
+  it('--mine with --user is a usage error', async () => {
     const both = await icebox('ps', '--mine', '--user', 'root')
     expect(both.code).toBe(2)
     expect(both.stderr.trimEnd().split('\n')).toHaveLength(1)

@@ -5,6 +5,7 @@ import { summarizeAll } from '../../../electron/core/analysis/summary'
 import { formatCheck, runCheck } from '../../../electron/cli/commands/check'
 import { parsePid } from '../../../electron/cli/parse-pid'
 import {
+  checkUser,
   countResources,
   formatPsTable,
   runPs,
@@ -105,6 +106,29 @@ describe('icebox ps rows', () => {
 
   it('rejects --mine together with --user', () => {
     expect(() => runPs({ mine: true, user: 'bob' }, scanOf([]))).toThrow(/either --mine or --user/)
+  })
+})
+
+describe('checkUser', () => {
+  const names = new Map([
+    [0, 'root'],
+    [1000, 'alice']
+  ])
+
+  it('accepts a name of /etc/passwd and any uid', () => {
+    expect(() => checkUser('alice', names)).not.toThrow()
+    expect(() => checkUser('4000000', names)).not.toThrow()
+  })
+
+  it('refuses an unknown name with BAD_INPUT saying how to list users', () => {
+    expect(() => checkUser('nosuchuser', names)).toThrow(
+      new AppError({
+        code: 'BAD_INPUT',
+        message:
+          'There is no user named "nosuchuser"; run `getent passwd` to list users, or give a uid.'
+      })
+    )
+    expect(() => checkUser('', names)).toThrow(/no user named ""/)
   })
 })
 
