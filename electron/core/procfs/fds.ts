@@ -1,16 +1,16 @@
 /**
  * Classifies the open fds of one process from its raw read (raw.ts): the link text decides most
  * kinds; the raw reader spent extra syscalls only where they answer something: lstat for a
- * pipe's end, stat for paths (file, directory, device or FIFO; size; dev:inode for locks) and
- * fdinfo for regular files and FIFOs (flags, position, lock lines); a scan without file details
- * reads fdinfo and pipe ends only where findings need them (RawWhat). lsof reads fdinfo for every
- * fd; we do not. No I/O here but fillPipeEnds.
+ * pipe's end, stat for paths (file, directory, device or FIFO; size; dev:inode for locks; nlink
+ * for deleted) and fdinfo for regular files and FIFOs (flags, position, lock lines); a scan
+ * without file details reads fdinfo and pipe ends only where findings need them (RawWhat). lsof
+ * reads fdinfo for every fd; we do not. No I/O here but fillPipeEnds.
  */
 import type { FdEntry, FileLock, PipeFd, SocketFd } from '../../common/model'
 import { devMajor, devMinor } from './dev'
 import { failureOf, fromRaw, IoFailure, lstatPath } from './io'
 import { parseFdinfo, pipeEndFromFlags, pipeEndFromLinkMode } from './parse-fdinfo'
-import { classifyFdLink } from './parse-fd-link'
+import { classifyFdLink, pathOfLink } from './parse-fd-link'
 import type { RawFdStat, RawProcess, RawText } from './raw'
 
 const S_IFMT = 0o170000
@@ -116,7 +116,7 @@ export function readFds(
         out.fds.push({ fd, kind: 'unknown', target })
         break
       case 'path':
-        pathFd(out, fd, c.path, c.deleted, raw.fdStats[i] ?? null, raw.fdInfos[i] ?? null)
+        pathFd(out, fd, target, raw.fdStats[i] ?? null, raw.fdInfos[i] ?? null)
         break
     }
   }
@@ -127,8 +127,7 @@ export function readFds(
 function pathFd(
   out: FdScan,
   fd: number,
-  path: string,
-  deleted: boolean,
+  target: string,
   rawStat: RawFdStat,
   rawInfo: RawText | null
 ): void {
@@ -136,12 +135,22 @@ function pathFd(
     rawStat === null ? failureOf('EIO') : Array.isArray(rawStat) ? rawStat : failureOf(rawStat.code)
   if (st instanceof IoFailure) {
     if (st.reason === 'gone') return
-    // Without stat we cannot tell a file from a directory or device: report it as a file.
+    // Without stat we cannot tell a file from a directory or device: report it as a file, and
+    // go by the link text for deleted.
+    const { path, deleted } = pathOfLink(target, null)
     out.unreadable.push(`fd ${fd}: stat ${st.describe()}`)
     out.fds.push({ fd, kind: 'file', path, flags: null, pos: null, deleted, size: null })
     return
   }
-  const [mode, dev, ino, rdev, size] = st as [number, number, number, number, number]
+  const [mode, dev, ino, rdev, size, nlink] = st as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number?
+  ]
+  const { path, deleted } = pathOfLink(target, nlink ?? null)
   const type = mode & S_IFMT
   if (type === S_IFCHR || type === S_IFBLK) {
     out.fds.push({

@@ -1,7 +1,8 @@
 /**
  * Classifies the target of a /proc/PID/fd/N symlink from its text alone. Targets that are paths
- * still need a stat to tell a file from a directory, a device or a named FIFO; the scanner does
- * that for the 'path' class only.
+ * still need a stat to tell a file from a directory, a device or a named FIFO, and a deleted file
+ * from a live one whose name ends in " (deleted)" (pathOfLink); the scanner does that for the
+ * 'path' class only.
  */
 import type { AnonKind } from '../../common/model'
 
@@ -65,10 +66,20 @@ export function classifyFdLink(target: string): FdLinkClass {
   }
   // dma-buf fds live on their own pseudo filesystem: "/dmabuf:" plus an optional name.
   if (target.startsWith('/dmabuf:')) return { cls: 'anon', anonKind: 'dmabuf' }
-  if (target.startsWith('/')) {
-    const deleted = target.endsWith(DELETED)
-    return { cls: 'path', path: deleted ? target.slice(0, -DELETED.length) : target, deleted }
-  }
+  if (target.startsWith('/')) return { cls: 'path', ...pathOfLink(target, null) }
   // nsfs ("net:[4026531840]"), pidfs on older kernels, and anything new.
   return { cls: 'unknown' }
+}
+
+/**
+ * The path a path link names and whether its file was deleted. The kernel appends " (deleted)"
+ * to an unlinked file's path, but any user can name a live file "x (deleted)": the open file's
+ * link count (from the stat the scanner makes anyway) decides; without it, the text does.
+ */
+export function pathOfLink(
+  target: string,
+  nlink: number | null
+): { path: string; deleted: boolean } {
+  const deleted = target.endsWith(DELETED) && (nlink === null || nlink === 0)
+  return { path: deleted ? target.slice(0, -DELETED.length) : target, deleted }
 }

@@ -32,7 +32,8 @@ export interface RawIo {
 
 /**
  * What the fd's link asked for: for a pipe (with file details), [mode] of the link (lstat: its
- * mode bits tell the end); for a path, [mode, dev, ino, rdev, size] of the open file (stat); null for the rest.
+ * mode bits tell the end); for a path, [mode, dev, ino, rdev, size, nlink] of the open file (stat;
+ * nlink 0 tells an unlinked file from a live one whose name ends in " (deleted)"); null for the rest.
  */
 export type RawFdStat = number[] | RawFailure | null
 
@@ -254,7 +255,7 @@ export function rawReadProcess(
         if (st === null) {
           try {
             const s = io.fs.statSync(fdDir + name)
-            st = [s.mode, s.dev, s.ino, s.rdev, s.size]
+            st = [s.mode, s.dev, s.ino, s.rdev, s.size, s.nlink]
             const type = s.mode & 0o170000
             if (cacheable && (type === 0o020000 || type === 0o060000)) devices.set(link, st)
             // Regular files and FIFOs: open flags, position and lock lines. A lock /proc/locks

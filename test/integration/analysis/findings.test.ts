@@ -2,7 +2,7 @@
  * The analysis against real processes: each workload holds one kind of resource, and the test
  * asserts the exact finding ids, their evidence, and that nothing else was found.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
 import { analyze, analyzeAll } from '../../../electron/core/analysis/analyze'
 import { summarizeAll } from '../../../electron/core/analysis/summary'
+import { largestDeletedFile } from '../../../electron/core/criu/plan'
 import { scan } from '../../../electron/core/procfs/scan'
 import { start, type Workload } from '../../support/workloads'
 import {
@@ -265,6 +266,34 @@ describe('analysis of real processes', () => {
       expect.stringMatching(new RegExp(`^fd 4: ${big}.* \\(2\\.0 MiB\\)$`))
     ])
     expect(ghost.option).toBe('--ghost-limit')
+  })
+
+  it('a live file named "… (deleted)" is no deleted file; a deleted file of that name is', async () => {
+    const live = join(dir, 'big (deleted)')
+    writeFileSync(live, Buffer.alloc(3 << 20, 'x'))
+    const h = await holder(['setsid', 'open', live])
+    const a = analyzeNow(h.pid)
+    expect(ids(a)).toEqual(['start-time-changes'])
+    expect(a.verdict).toBe('freezable')
+    expect(a.criuOptions).toEqual([])
+    // The freeze lists it among the files restore needs (not deleted), at its real path.
+    const tree = scan().processes.filter((p) => a.tree.includes(p.pid))
+    const files = tree.flatMap((p) => p.fds.filter((fd) => fd.kind === 'file'))
+    expect(files.map(({ fd, path, deleted, size }) => ({ fd, path, deleted, size }))).toEqual([
+      { fd: 3, path: live, deleted: false, size: 3 << 20 }
+    ])
+    expect(largestDeletedFile(tree)).toBe(0)
+
+    const gone = join(dir, 'gone (deleted)')
+    const g = await holder(['setsid', 'deleted', gone, String(3 << 20)])
+    const b = analyzeNow(g.pid)
+    expect(ids(b)).toEqual(['deleted-file', 'start-time-changes'])
+    expect(only(b, 'deleted-file')).toMatchObject({
+      severity: 'needs-option',
+      option: '--ghost-limit',
+      evidence: [`fd 3: ${gone} (3.0 MiB)`]
+    })
+    expect(b.criuOptions).toEqual(['--ghost-limit'])
   })
 
   it('an io_uring fd is an unsupported-fd blocker naming the kind', async () => {

@@ -2,7 +2,7 @@
  * The two-thread scan (parallel.ts): the worker really takes part, nothing is read twice or lost,
  * and the result is the sequential scan's.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -46,13 +46,21 @@ describe('readRawParallel', () => {
     // Many copies of one pid keep the main thread busy long enough for the worker to start.
     const pids = [...Array<number>(2000).fill(process.pid), 999_999_999]
     const seen: RawProcess[] = []
-    const stats = readRawParallel(
-      pids,
-      '/proc',
-      { maps: true, fileDetails: true, locked: {} },
-      (raw) => seen.push(raw),
-      '/proc/net'
-    )
+    // A live file whose name ends like a deleted one: both threads stat it, link count included.
+    const held = join(dir, 'held (deleted)')
+    const heldFd = openSync(held, 'w')
+    let stats: ReturnType<typeof readRawParallel>
+    try {
+      stats = readRawParallel(
+        pids,
+        '/proc',
+        { maps: true, fileDetails: true, locked: {} },
+        (raw) => seen.push(raw),
+        '/proc/net'
+      )
+    } finally {
+      closeSync(heldFd)
+    }
     expect(seen).toHaveLength(pids.length)
     expect(stats.workerChunks).toBeGreaterThan(0)
     expect(stats.workerChunks).toBeLessThan(stats.chunks)
@@ -64,6 +72,18 @@ describe('readRawParallel', () => {
       expect(r.fdLinks.length).toBe((r.fdNames as string[]).length)
       expect(r.ns).toHaveLength(5)
       expect(typeof r.maps).toBe('string')
+    }
+    for (const r of mine) {
+      const at = r.fdLinks.indexOf(held)
+      expect(at).toBeGreaterThanOrEqual(0)
+      expect(r.fdStats[at]).toEqual([
+        expect.any(Number),
+        expect.any(Number),
+        expect.any(Number),
+        0,
+        0,
+        1
+      ])
     }
     expect(seen.find((r) => r.pid === 999_999_999)?.stat).toEqual({ code: 'ENOENT' })
     expect(stats.net?.get('tcp')).toMatch(/^\s*sl\s+local_address/)

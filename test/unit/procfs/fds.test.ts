@@ -98,7 +98,7 @@ describe('readFds', () => {
         ['4', { code: 'EACCES' }, null, null],
         ['5', '/gone', { code: 'ENOENT' }, null],
         ['6', '/secret', { code: 'EACCES' }, null],
-        ['7', '/tmp/y (deleted)', [0o100600, DEV_254_1, 9, 0, 3], { code: 'EACCES' }]
+        ['7', '/tmp/y (deleted)', [0o100600, DEV_254_1, 9, 0, 3, 0], { code: 'EACCES' }]
       ])
     )
     expect(out.fds).toEqual([
@@ -110,6 +110,36 @@ describe('readFds', () => {
       'fd 7 fdinfo: permission denied',
       'fd links: 1 unreadable'
     ])
+  })
+
+  it('tells a deleted file from a live one named "… (deleted)" by its link count', () => {
+    const out = readFds(
+      raw([
+        ['3', '/tmp/x/big (deleted)', [0o100600, DEV_254_1, 10, 0, 3 << 20, 1], null],
+        ['4', '/tmp/x/gone (deleted) (deleted)', [0o100600, DEV_254_1, 11, 0, 7, 0], null],
+        ['5', '/tmp/x/plain (deleted)', [0o100600, DEV_254_1, 12, 0, 8, 0], null],
+        ['6', '/tmp/x/dir (deleted)', [0o040755, DEV_254_1, 13, 0, 4096, 2], null],
+        // No stat: the link text is all there is.
+        ['7', '/tmp/x/unknown (deleted)', { code: 'EACCES' }, null]
+      ])
+    )
+    const file = (fd: number, path: string, deleted: boolean, size: number | null) => ({
+      fd,
+      kind: 'file',
+      path,
+      flags: null,
+      pos: null,
+      deleted,
+      size
+    })
+    expect(out.fds).toEqual([
+      file(3, '/tmp/x/big (deleted)', false, 3 << 20),
+      file(4, '/tmp/x/gone (deleted)', true, 7),
+      file(5, '/tmp/x/plain', true, 8),
+      { fd: 6, kind: 'dir', path: '/tmp/x/dir (deleted)' },
+      file(7, '/tmp/x/unknown', true, null)
+    ])
+    expect(out.fileIds.get('254:1:10')).toEqual({ fd: 3, path: '/tmp/x/big (deleted)' })
   })
 
   it('reports a vanished fd directory as gone and a forbidden one as unreadable', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { anonKindOf, classifyFdLink } from '../../../electron/core/procfs/parse-fd-link'
+import { anonKindOf, classifyFdLink, pathOfLink } from '../../../electron/core/procfs/parse-fd-link'
 
 describe('classifyFdLink', () => {
   it('reads pipe and socket inodes', () => {
@@ -52,6 +52,21 @@ describe('classifyFdLink', () => {
       path: '/dev/dri/card0',
       deleted: false
     })
+  })
+
+  it('pathOfLink: a link count of 0 means deleted; a live file may end in " (deleted)"', () => {
+    expect(pathOfLink('/tmp/x/big (deleted)', 1)).toEqual({
+      path: '/tmp/x/big (deleted)',
+      deleted: false
+    })
+    expect(pathOfLink('/tmp/x/big (deleted)', 0)).toEqual({ path: '/tmp/x/big', deleted: true })
+    expect(pathOfLink('/tmp/x/a (deleted) (deleted)', 0)).toEqual({
+      path: '/tmp/x/a (deleted)',
+      deleted: true
+    })
+    // Without a stat, the text decides; without the suffix, the kernel says it is linked.
+    expect(pathOfLink('/tmp/x/big (deleted)', null)).toEqual({ path: '/tmp/x/big', deleted: true })
+    expect(pathOfLink('/tmp/x/big', 0)).toEqual({ path: '/tmp/x/big', deleted: false })
   })
 
   it('sees dma-buf fds as anon dmabuf and nsfs links as unknown', () => {
