@@ -82,12 +82,17 @@ export function joinPeers(procs: Joinable[], ss: Map<number, SsUnixEntry> | null
           `fd ${s.fd}: socket ${s.inode} not in /proc/net (unbound or other family)`
         )
       }
-      if (s.proto !== 'unix' && row) continue
+      // Only a socket /proc/net/unix lists takes a peer from `ss`: a line forged through a socket
+      // path (parse-ss.ts) must not turn another kind of socket into a connected unix one.
+      if (s.proto !== 'unix') continue
       const entry = ss && ssSeesNamespace ? ss.get(s.inode) : undefined
       if (!entry) continue
-      if (!row) {
-        // Created after /proc/net/unix was read but seen by `ss`.
-        s.proto = 'unix'
+      if (entry.disputed) {
+        // Someone bound a socket at a path that forges `ss` lines: its peer stays unknown.
+        info.unreadable.push(
+          `fd ${s.fd}: socket ${s.inode} listed more than once by ss (a socket path with a line break); peer unknown`
+        )
+        continue
       }
       s.peerKnown = true
       s.peerInode = entry.peerInode

@@ -100,6 +100,40 @@ describe('joinPeers', () => {
     expect(c.fdScan.sockets[0]).toMatchObject({ proto: 'unix', peerKnown: false, peers: [] })
   })
 
+  it('leaves the peer unknown, and says so, when ss lists a socket twice (a forged line)', () => {
+    const net = new Map([
+      [1, unixRow(1)],
+      [2, unixRow(2)],
+      [3, unixRow(3)]
+    ])
+    // Socket 3 is bound at a path holding "\nu_str ESTAB 0 0 * 1 * 3\n".
+    const ss = parseSsUnix(
+      'u_str ESTAB 0 0 * 1 * 2\nu_str LISTEN 0 1 /tmp/f\nu_str ESTAB 0 0 * 1 * 3\nx 3 * 0\n' +
+        'u_str ESTAB 0 0 * 2 * 1\n'
+    )
+    const victim = proc(20, [], [sock(5, 1)], net)
+    const peer = proc(21, [], [sock(6, 2)], net)
+    const forger = proc(22, [], [sock(7, 3)], net)
+    joinPeers([victim, peer, forger], ss)
+    expect(victim.fdScan.sockets[0]).toMatchObject({
+      proto: 'unix',
+      peerKnown: false,
+      peerInode: null,
+      peers: []
+    })
+    expect(victim.info.unreadable).toEqual([
+      'fd 5: socket 1 listed more than once by ss (a socket path with a line break); peer unknown'
+    ])
+    expect(peer.fdScan.sockets[0]).toMatchObject({ peerKnown: true, peerInode: 1 })
+  })
+
+  it('takes no ss peer for a socket /proc/net/unix does not list', () => {
+    const ss = parseSsUnix('u_str ESTAB 0 0 * 4242 * 7\n')
+    const a = proc(30, [], [sock(7, 4242), sock(8, 7)])
+    joinPeers([a], ss)
+    expect(a.fdScan.sockets[0]).toMatchObject({ proto: 'unknown', peerKnown: false, peers: [] })
+  })
+
   it('notes sockets that are in no table', () => {
     const a = proc(30, [], [sock(7, 4242)])
     joinPeers([a], null)
