@@ -2,7 +2,15 @@
  * The analysis against real processes: each workload holds one kind of resource, and the test
  * asserts the exact finding ids, their evidence, and that nothing else was found.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -33,6 +41,14 @@ const running: Array<Workload | Holder> = []
  */
 function isTraced(pid: number): boolean {
   return analyze(scan(), pid, ROOT).findings.some((f) => f.id === 'traced')
+}
+
+/** The inode of socket fd `fd` of `pid`. */
+function socketInode(pid: number, fd: number): number {
+  const link = readlinkSync(`/proc/${pid}/fd/${fd}`)
+  const m = /^socket:\[(\d+)\]$/.exec(link)
+  if (!m) throw new Error(`fd ${fd} of ${pid} is ${link}`)
+  return Number(m[1])
 }
 
 async function holder(actions: string[]): Promise<Holder> {
@@ -119,6 +135,58 @@ describe('analysis of real processes', () => {
       )
     )
     expect(a.verdict).toBe('blocked')
+  })
+
+  it('a line forged into ss through a socket path gives no fake peer', async () => {
+    const path = join(dir, 'inside.sock')
+    const h = await holder(['setsid', 'unix-listen', path, 'child', 'unix-connect', path])
+    const [parent, child] = h.pids
+    await until(() => {
+      const s = scan().processes.find((p) => p.pid === parent)
+      return (s?.fds.filter((fd) => fd.kind === 'socket').length ?? 0) >= 2
+    }, 'the parent to accept')
+    const before = analyzeNow(parent!)
+    expect(ids(before)).toEqual(['children', 'start-time-changes'])
+    const victim = socketInode(child!, 3)
+    // As nobody: a socket whose path makes `ss -x` print a line saying the child's socket is
+    // connected to the test's own socket instead.
+    const shared = mkdtempSync(join(tmpdir(), 'icebox-forge-'))
+    chmodSync(shared, 0o777)
+    const other = await holder(['setsid', 'unix-listen', join(dir, 'outside.sock')])
+    const fake = socketInode(other.pid, 3)
+    const forged = `${shared}/a\nu_str ESTAB 0 0 * ${victim} * ${fake}\nzz`
+    const forger = await start('setpriv', [
+      '--reuid=nobody',
+      '--regid=nogroup',
+      '--clear-groups',
+      '/usr/bin/python3',
+      '-c',
+      'import socket,sys,time\ns=socket.socket(socket.AF_UNIX)\ns.bind(sys.argv[1])\ns.listen(1)\nprint("ready",flush=True)\ntime.sleep(120)',
+      forged
+    ])
+    running.push(forger)
+    try {
+      const a = analyzeNow(parent!)
+      expect(ids(a)).toEqual([
+        'children',
+        'external-unix-socket',
+        'incomplete',
+        'start-time-changes'
+      ])
+      expect(only(a, 'external-unix-socket')).toMatchObject({
+        severity: 'warning',
+        pid: child,
+        evidence: ['fd 3: unix stream, peer unknown']
+      })
+      expect(only(a, 'incomplete').evidence).toEqual([
+        `pid ${child}: fd 3: socket ${victim} listed more than once by ss (a socket path with a line break); peer unknown`
+      ])
+      expect(a.verdict).toBe('freezable')
+    } finally {
+      await forger.stop()
+      running.splice(running.indexOf(forger), 1)
+      rmSync(shared, { recursive: true, force: true })
+    }
   })
 
   it('a unix datagram socket connected outside needs --ext-unix-sk', async () => {
