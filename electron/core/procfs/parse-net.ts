@@ -172,12 +172,18 @@ const UNIX_LINE =
 /**
  * Parses /proc/net/unix. The path is the rest of the line (it may hold spaces); abstract names
  * start with '@'. /proc/net/unix has no peer: that comes from `ss`.
+ *
+ * The kernel prints paths raw, line breaks included, so any user can bind a socket whose path
+ * forges rows. An inode this table names twice, or that a table without paths (tcp, udp …,
+ * parsed before) already holds, is left out: a forged row always repeats a real one.
  */
 export function parseUnixTable(
   text: string,
   into: Map<number, NetSocket> = new Map()
 ): Map<number, NetSocket> {
   const lines = text.split('\n')
+  const mine = new Set<number>()
+  const disputed = new Set<number>()
   for (let i = 1; i < lines.length; i++) {
     const m = UNIX_LINE.exec(lines[i]!)
     if (!m) continue
@@ -186,6 +192,11 @@ export function parseUnixTable(
     const st = parseInt(m[5]!, 16)
     const inode = Number(m[6])
     if (!Number.isSafeInteger(inode)) continue
+    if (mine.has(inode) || into.has(inode)) {
+      disputed.add(inode)
+      continue
+    }
+    mine.add(inode)
     const path = m[7] === undefined || m[7] === '' ? null : m[7]
     into.set(inode, {
       proto: 'unix',
@@ -196,6 +207,7 @@ export function parseUnixTable(
       remote: null
     })
   }
+  for (const inode of disputed) if (mine.has(inode)) into.delete(inode)
   return into
 }
 

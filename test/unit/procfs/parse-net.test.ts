@@ -131,6 +131,30 @@ describe('parseUnixTable', () => {
     expect(u.get(8002)).toMatchObject({ type: 'seqpacket', local: '/tmp/dir with spaces/sock' })
     expect(u.get(8003)).toMatchObject({ state: 'CONNECTING', local: '@' })
   })
+
+  it('leaves out an inode a row forged through a socket path claims too', () => {
+    // Socket 9000 is bound at "/tmp/f\n<a row for 60 naming an X11 display>\nzz".
+    const forged = [
+      '0000000000000000: 00000002 00000000 00010000 0001 01 9000 /tmp/f',
+      '0000000000000000: 00000003 00000000 00000000 0001 03 60 /tmp/.X11-unix/X0',
+      'zz',
+      // The same for a TCP socket's inode: that table has no paths, so its row is the real one.
+      '0000000000000000: 00000003 00000000 00000000 0001 03 51002 /tmp/.X11-unix/X0'
+    ]
+    const tcp = parseInetTable(TCP, 'tcp')
+    const before = tcp.get(51002)
+    const u = parseUnixTable([...UNIX.split('\n'), ...forged].join('\n'), tcp)
+    expect(u.has(60)).toBe(false)
+    expect(before).toMatchObject({ proto: 'tcp' })
+    expect(u.get(51002)).toEqual(before)
+    expect(u.get(9000)).toMatchObject({ local: '/tmp/f' })
+    expect(u.get(19360)).toMatchObject({ state: 'CONNECTED' })
+    // Forged first or last, the same.
+    const first = parseUnixTable(
+      [UNIX.split('\n')[0], forged[1], ...UNIX.split('\n').slice(1)].join('\n')
+    )
+    expect(first.has(60)).toBe(false)
+  })
 })
 
 describe('parseLastColumnInodeTable', () => {
