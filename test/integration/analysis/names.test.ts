@@ -2,9 +2,9 @@
  * Names a local user chooses (a file's, a socket path's) against the scanner: they must not make
  * it see a deleted file, or a unix socket peer, that is not there.
  */
-import { chmodSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
@@ -72,54 +72,72 @@ describe('names chosen by a user', () => {
   })
 
   it('a line forged into ss through a socket path gives no fake peer', async () => {
-    const path = join(dir, 'inside.sock')
-    const h = await holder(['setsid', 'unix-listen', path, 'child', 'unix-connect', path])
-    const [parent, child] = h.pids
-    await until(() => {
-      const s = scan().processes.find((p) => p.pid === parent)
-      return (s?.fds.filter((fd) => fd.kind === 'socket').length ?? 0) >= 2
-    }, 'the parent to accept')
-    const before = analyzeNow(parent!)
-    expect(ids(before)).toEqual(['children', 'start-time-changes'])
-    const victim = socketInode(child!, 3)
-    // As nobody: a socket whose path makes `ss -x` print a line saying the child's socket is
-    // connected to the test's own socket instead.
-    const shared = mkdtempSync(join(tmpdir(), 'icebox-forge-'))
-    chmodSync(shared, 0o777)
+    const { parent, child, victim } = await connectedPair()
+    // A socket of a process outside the tree, for the forged line to name as the peer.
     const other = await holder(['setsid', 'unix-listen', join(dir, 'outside.sock')])
-    const fake = socketInode(other.pid, 3)
-    const forged = `${shared}/a\nu_str ESTAB 0 0 * ${victim} * ${fake}\nzz`
-    const forger = await start('setpriv', [
-      '--reuid=nobody',
-      '--regid=nogroup',
-      '--clear-groups',
-      '/usr/bin/python3',
-      '-c',
-      'import socket,sys,time\ns=socket.socket(socket.AF_UNIX)\ns.bind(sys.argv[1])\ns.listen(1)\nprint("ready",flush=True)\ntime.sleep(120)',
-      forged
+    await bindAsNobody(`a\nu_str ESTAB 0 0 * ${victim} * ${socketInode(other.pid, 3)}\nzz`)
+    const a = analyzeNow(parent)
+    expect(ids(a)).toEqual(['children', 'external-unix-socket', 'incomplete', 'start-time-changes'])
+    expect(only(a, 'external-unix-socket')).toMatchObject({
+      severity: 'warning',
+      pid: child,
+      evidence: ['fd 3: unix stream, peer unknown']
+    })
+    expect(only(a, 'incomplete').evidence).toEqual([
+      `pid ${child}: fd 3: socket ${victim} listed more than once by ss (a socket path with a line break); peer unknown`
     ])
-    running.push(forger)
-    try {
-      const a = analyzeNow(parent!)
-      expect(ids(a)).toEqual([
-        'children',
-        'external-unix-socket',
-        'incomplete',
-        'start-time-changes'
-      ])
-      expect(only(a, 'external-unix-socket')).toMatchObject({
-        severity: 'warning',
-        pid: child,
-        evidence: ['fd 3: unix stream, peer unknown']
-      })
-      expect(only(a, 'incomplete').evidence).toEqual([
-        `pid ${child}: fd 3: socket ${victim} listed more than once by ss (a socket path with a line break); peer unknown`
-      ])
-      expect(a.verdict).toBe('freezable')
-    } finally {
+    expect(a.verdict).toBe('freezable')
+  })
+
+  it('a row forged into /proc/net/unix through a socket path is left out', async () => {
+    const { parent, child, victim } = await connectedPair()
+    // The row (short: a socket path has at most 107 bytes) gives the child's socket a path.
+    await bindAsNobody(`a\n0: 3 0 0 1 3 ${victim} /tmp/.X11-unix/X0\nzz`)
+    const a = analyzeNow(parent)
+    // The socket's real row goes too: nothing is known of it, and that is said.
+    expect(ids(a)).toEqual(['children', 'incomplete', 'start-time-changes'])
+    expect(only(a, 'incomplete').evidence).toEqual([
+      `pid ${child}: fd 3: socket ${victim} not in /proc/net (unbound or other family)`
+    ])
+    expect(a.verdict).toBe('freezable')
+  })
+})
+
+/** A parent listening on a unix socket and its child connected to it: no finding of their own. */
+async function connectedPair(): Promise<{ parent: number; child: number; victim: number }> {
+  const path = join(dir, 'inside.sock')
+  const h = await holder(['setsid', 'unix-listen', path, 'child', 'unix-connect', path])
+  const [parent, child] = h.pids as [number, number]
+  await until(() => {
+    const s = scan().processes.find((p) => p.pid === parent)
+    return (s?.fds.filter((fd) => fd.kind === 'socket').length ?? 0) >= 2
+  }, 'the parent to accept')
+  expect(ids(analyzeNow(parent))).toEqual(['children', 'start-time-changes'])
+  return { parent, child, victim: socketInode(child, 3) }
+}
+
+/** As nobody, listens on a unix socket bound at `name` in a fresh directory. */
+async function bindAsNobody(name: string): Promise<void> {
+  const shared = mkdtempSync(join(tmpdir(), 'icebox-forge-'))
+  chmodSync(shared, 0o777)
+  // Slashes in `name` are directories: make them, the last one writable by nobody.
+  const path = `${shared}/${name}`
+  mkdirSync(dirname(path), { recursive: true, mode: 0o755 })
+  chmodSync(dirname(path), 0o777)
+  const forger = await start('setpriv', [
+    '--reuid=nobody',
+    '--regid=nogroup',
+    '--clear-groups',
+    '/usr/bin/python3',
+    '-c',
+    'import socket,sys,time\ns=socket.socket(socket.AF_UNIX)\ns.bind(sys.argv[1])\ns.listen(1)\nprint("ready",flush=True)\ntime.sleep(120)',
+    path
+  ])
+  running.push({
+    ...forger,
+    stop: async () => {
       await forger.stop()
-      running.splice(running.indexOf(forger), 1)
       rmSync(shared, { recursive: true, force: true })
     }
   })
-})
+}
