@@ -23,6 +23,7 @@ import type {
 import type { CommandId } from './api-commands'
 import type { AppErrorData } from './errors'
 import type { EventName, MethodName } from './names'
+import { SnapshotNameSchema } from './snapshot-name'
 
 /** A phantom marker carrying an output type (outputs are produced by our own core). */
 interface Out<T> {
@@ -95,7 +96,7 @@ export const contract = {
         pid: Pid,
         startTicks: z.number().int().nonnegative().optional(),
         options: FreezeOptionsSchema,
-        name: z.string().trim().max(120).optional()
+        name: SnapshotNameSchema.optional()
       }),
       output: out<JobStarted>()
     },

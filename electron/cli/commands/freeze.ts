@@ -10,6 +10,7 @@ import type { Command } from 'commander'
 
 import { AppError } from '../../common/errors'
 import type { DumpChoices } from '../../common/snapshot'
+import { SNAPSHOT_NAME_RULE, snapshotNameProblem } from '../../common/snapshot-name'
 import { dumpArgv } from '../../core/criu/argv'
 import type { CriuProgress } from '../../core/criu/run'
 import { prepareFreeze, runFreeze, type PreparedFreeze } from '../../core/engine/freeze'
@@ -31,16 +32,18 @@ interface FreezeCliOptions {
   json?: boolean
 }
 
-/** Snapshot names are labels: printable, at most 64 characters. */
+/** Snapshot names are labels: the one rule of common/snapshot-name; returns the trimmed name. */
 export function parseName(name: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (name.length === 0 || name.length > 64 || /[\u0000-\u001f\u007f]/.test(name)) {
+  const trimmed = name.trim()
+  const problem = snapshotNameProblem(trimmed)
+  if (problem !== null) {
     throw new AppError({
       code: 'BAD_INPUT',
-      message: 'A snapshot name has 1 to 64 printable characters.'
+      message: `${SNAPSHOT_NAME_RULE} This one: ${problem}.`,
+      remedy: 'Choose another --name.'
     })
   }
-  return name
+  return trimmed
 }
 
 /** The person's choices from the command line. */

@@ -6,6 +6,7 @@
 import { useMemo, type ReactNode } from 'react'
 
 import type { FreezeOptions, FreezePlan } from '../../../../electron/common/api-types'
+import { SNAPSHOT_NAME_MAX } from '../../../../electron/common/snapshot-name'
 import { ErrorBox } from '../../components/error-box'
 import { formatBytes, formatDuration } from '../../lib/format'
 import { useAppStore } from '../../store/create-store'
@@ -181,7 +182,7 @@ export function FreezeDialog(): ReactNode {
                 Name{' '}
                 <input
                   value={name}
-                  maxLength={120}
+                  maxLength={SNAPSHOT_NAME_MAX}
                   onChange={(e) => setName(e.target.value)}
                   disabled={!editing}
                 />
