@@ -2,7 +2,7 @@
  * The real CoreDeps: A's scanner, B's analysis, C's engine and store, D's image decoder and E's
  * helper, adapted to what the handlers need. The only file of the server that knows the core.
  */
-import { existsSync, lstatSync, readFileSync, statfsSync } from 'node:fs'
+import { existsSync, lstatSync, readFileSync, statfsSync, statSync } from 'node:fs'
 import { homedir, hostname, release, userInfo } from 'node:os'
 import { join } from 'node:path'
 
@@ -25,7 +25,13 @@ import { helperStatus } from '../core/privilege/install'
 import { choosePrivilegePath, runHelper } from '../core/privilege/path'
 import { scan } from '../core/procfs/scan'
 import { exportSnapshot, importSnapshot } from '../core/snapshots/archive'
-import { defaultStoreRoot, openStore, type SnapshotStore } from '../core/snapshots/store'
+import {
+  defaultStoreRoot,
+  dirSizes,
+  openStore,
+  type DamagedSnapshot,
+  type SnapshotStore
+} from '../core/snapshots/store'
 import type { CoreDeps } from './handlers'
 import type { JobHooks } from './jobs'
 
@@ -107,6 +113,32 @@ function toSnapshotRow(m: Manifest, store: SnapshotStore): SnapshotRow {
     stateReason: reason,
     flags: m.flags.argv.filter((a) => a.startsWith('--')),
     restoreCount: m.restores.filter((r) => r.ok).length
+  }
+}
+
+/** A snapshot without a valid manifest: listed as damaged so it can be seen and deleted. */
+function damagedRow(d: DamagedSnapshot, store: SnapshotStore): SnapshotRow {
+  const dir = store.dir(d.id)
+  let createdAt = ''
+  let sizeBytes = 0
+  try {
+    createdAt = statSync(dir).mtime.toISOString()
+    sizeBytes = dirSizes(dir).total
+  } catch {
+    // Unreadable: the reason already says it is damaged.
+  }
+  return {
+    id: d.id,
+    name: '(damaged)',
+    createdAt,
+    sourcePid: 0,
+    sourceName: '',
+    sourceCommand: '',
+    sizeBytes,
+    state: 'damaged',
+    stateReason: `${d.reason} It cannot be restored; delete it.`,
+    flags: [],
+    restoreCount: 0
   }
 }
 
@@ -278,7 +310,10 @@ export function createCoreDeps(opts: CoreDepsOptions = {}): CoreDeps {
     },
     async listSnapshots() {
       const s = getStore()
-      return s.list().map((m) => toSnapshotRow(m, s))
+      return [
+        ...s.list().map((m) => toSnapshotRow(m, s)),
+        ...s.listDamaged().map((d) => damagedRow(d, s))
+      ]
     },
     async inspectSnapshot(id) {
       const s = getStore()

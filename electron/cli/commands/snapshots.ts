@@ -6,7 +6,7 @@ import type { Command } from 'commander'
 
 import { formatBytes } from '../../common/bytes'
 import type { FailureRecord, Manifest } from '../../common/snapshot'
-import { openStore, type SnapshotStore } from '../../core/snapshots/store'
+import { openStore, type DamagedSnapshot, type SnapshotStore } from '../../core/snapshots/store'
 import { maskControls } from '../../common/control-chars'
 
 /** The store named by --store, else ICEBOX_STORE, else the system store of this user. */
@@ -44,9 +44,20 @@ function table(rows: string[][]): string {
     .join('\n')
 }
 
-function printSnapshots(list: Manifest[]): void {
+/** Snapshots without a valid manifest: shown (not silently skipped) so they can be removed. */
+function printDamaged(list: DamagedSnapshot[]): void {
+  for (const d of list) {
+    process.stdout.write(
+      `${d.id}  DAMAGED: ${safeText(d.reason, 300)}\n  Remove it with \`icebox rm ${d.id}\`.\n`
+    )
+  }
+}
+
+function printSnapshots(list: Manifest[], damaged: DamagedSnapshot[]): void {
   if (list.length === 0) {
-    process.stdout.write('No snapshots yet. Freeze a process with `icebox freeze PID`.\n')
+    if (damaged.length === 0)
+      process.stdout.write('No snapshots yet. Freeze a process with `icebox freeze PID`.\n')
+    printDamaged(damaged)
     return
   }
   const rows = [['ID', 'NAME', 'CREATED', 'PID', 'SIZE', 'FLAGS', 'RESTORES']]
@@ -63,6 +74,7 @@ function printSnapshots(list: Manifest[]): void {
     ])
   }
   process.stdout.write(table(rows) + '\n')
+  printDamaged(damaged)
 }
 
 function printFailed(list: FailureRecord[], store: SnapshotStore): void {
@@ -98,7 +110,11 @@ export function registerSnapshots(program: Command): void {
         return
       }
       const list = store.list()
-      if (opts.json) process.stdout.write(JSON.stringify(list, null, 2) + '\n')
-      else printSnapshots(list)
+      const damaged = store.listDamaged()
+      if (opts.json) {
+        // The JSON stays a list of valid manifests; damaged ones are named on stderr.
+        process.stdout.write(JSON.stringify(list, null, 2) + '\n')
+        for (const d of damaged) process.stderr.write(`warning: ${safeText(d.reason, 300)}\n`)
+      } else printSnapshots(list, damaged)
     })
 }

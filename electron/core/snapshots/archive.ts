@@ -1,8 +1,10 @@
 /**
  * Export and import of a snapshot as a tar archive: `<id>/…` with the images, the manifest and
- * SHA256SUMS (sha256sum format). Import lists the archive first, extracts into a hidden
- * directory, verifies every checksum and the manifest, and only then renames it into the store:
- * a bad archive leaves nothing behind.
+ * SHA256SUMS (sha256sum format). Export never writes into the snapshot directory (a user may not
+ * write the root-owned store, and the helper refuses to restore a directory holding a file it did
+ * not store): the checksums and the tar staging live in a temporary directory. Import lists the
+ * archive first, extracts into a hidden directory, verifies every checksum and the manifest, and
+ * only then renames it into the store: a bad archive leaves nothing behind.
  */
 import { createHash, randomBytes } from 'node:crypto'
 import {
@@ -11,18 +13,23 @@ import {
   existsSync,
   lstatSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   renameSync,
-  rmSync
+  rmSync,
+  symlinkSync,
+  writeFileSync
 } from 'node:fs'
-import { join } from 'node:path'
+import { tmpdir } from 'node:os'
+import { join, relative, resolve } from 'node:path'
 
 import { execa } from 'execa'
 
 import { AppError } from '../../common/errors'
+import { checkManifest } from '../../common/manifest-schema'
 import { isSnapshotId, type Manifest } from '../../common/snapshot'
-import { MANIFEST_NAME, parseManifest, writeFileAtomic, type SnapshotStore } from './store'
+import { MANIFEST_NAME, SYSTEM_STORE, type SnapshotStore } from './store'
 
 export const SUMS_NAME = 'SHA256SUMS'
 const TAR = '/usr/bin/tar'
@@ -57,7 +64,20 @@ export function parseSums(text: string): Map<string, string> | null {
   return sums
 }
 
-/** Writes `file` (a tar archive of the snapshot with checksums). */
+function unreadable(id: string, err: unknown): AppError {
+  return new AppError({
+    code: 'PERMISSION_DENIED',
+    message: `Snapshot ${id} could not be read for export.`,
+    why: `${(err as Error).message.slice(0, 300)}. The system store is owned by root; a file of this snapshot is not readable by you.`,
+    remedy: `Export it as root: sudo icebox export ${id} FILE.`
+  })
+}
+
+/**
+ * Writes `file` (a tar archive of the snapshot with checksums). The snapshot directory is only
+ * read: the archive is made from a temporary staging directory of links to its files plus the
+ * SHA256SUMS written there (tar -h stores the files the links point to).
+ */
 export async function exportSnapshot(
   store: SnapshotStore,
   id: string,
@@ -65,28 +85,45 @@ export async function exportSnapshot(
 ): Promise<void> {
   store.get(id)
   const dir = store.dir(id)
-  const lines: string[] = []
-  for (const name of regularFiles(dir).sort())
-    lines.push(`${await sha256File(join(dir, name))}  ${name}`)
-  writeFileAtomic(join(dir, SUMS_NAME), lines.join('\n') + '\n')
+  const stage = mkdtempSync(join(tmpdir(), 'icebox-export-'))
   const tmp = `${file}.${randomBytes(3).toString('hex')}.part`
-  const r = await execa(
-    TAR,
-    ['-cf', tmp, '--owner=0', '--group=0', '--numeric-owner', '-C', store.root, '--', id],
-    { reject: false, env: TAR_ENV, extendEnv: false, all: true }
-  )
-  if (r.exitCode !== 0) {
+  try {
+    const staged = join(stage, id)
+    mkdirSync(staged, { mode: 0o700 })
+    const lines: string[] = []
+    for (const name of regularFiles(dir).sort()) {
+      let hash: string
+      try {
+        hash = await sha256File(join(dir, name))
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code
+        if (code === 'EACCES' || code === 'EPERM') throw unreadable(id, err)
+        throw err
+      }
+      lines.push(`${hash}  ${name}`)
+      symlinkSync(join(dir, name), join(staged, name))
+    }
+    writeFileSync(join(staged, SUMS_NAME), lines.join('\n') + '\n', { mode: 0o600 })
+    const r = await execa(
+      TAR,
+      ['-chf', tmp, '--owner=0', '--group=0', '--numeric-owner', '-C', stage, '--', id],
+      { reject: false, env: TAR_ENV, extendEnv: false, all: true }
+    )
+    if (r.exitCode !== 0) {
+      throw new AppError({
+        code: 'INTERNAL',
+        message: `Could not write ${file}.`,
+        why: String(r.all ?? '')
+          .trim()
+          .slice(0, 500),
+        remedy: 'Check that the directory exists and has free space.'
+      })
+    }
+    renameSync(tmp, file)
+  } finally {
     rmSync(tmp, { force: true })
-    throw new AppError({
-      code: 'INTERNAL',
-      message: `Could not write ${file}.`,
-      why: String(r.all ?? '')
-        .trim()
-        .slice(0, 500),
-      remedy: 'Check that the directory exists and has free space.'
-    })
+    rmSync(stage, { recursive: true, force: true })
   }
-  renameSync(tmp, file)
 }
 
 function bad(file: string, why: string): AppError {
@@ -134,13 +171,34 @@ async function verify(file: string, dir: string, id: string): Promise<Manifest> 
     }
   }
   for (const name of sums.keys()) if (!files.includes(name)) throw bad(file, `${name} is missing.`)
-  const manifest = parseManifest(readFileSync(join(dir, MANIFEST_NAME), 'utf8'), id)
-  if (!manifest) throw bad(file, 'its manifest.json is not valid.')
-  return manifest
+  if (!files.includes(MANIFEST_NAME)) throw bad(file, `it has no ${MANIFEST_NAME}.`)
+  const r = checkManifest(readFileSync(join(dir, MANIFEST_NAME), 'utf8'), id)
+  if (!r.ok) throw bad(file, `its ${MANIFEST_NAME} is not valid: ${r.problem}.`)
+  return r.manifest
+}
+
+/**
+ * Refuses an import a user cannot do: the system store (/var/lib/icebox/images) is written only
+ * by root and the helper, and the helper has no import operation.
+ */
+export function checkImportAllowed(storeRoot: string, euid = process.geteuid?.() ?? 0): void {
+  const rel = relative(SYSTEM_STORE, resolve(storeRoot))
+  const inSystemStore = rel === '' || (!rel.startsWith('..') && !rel.startsWith('/'))
+  if (euid === 0 || !inSystemStore) return
+  throw new AppError({
+    code: 'PERMISSION_DENIED',
+    message: 'Importing a snapshot into the system store needs root.',
+    why:
+      `The store ${storeRoot} is owned by root and written only by the Icebox helper, ` +
+      'which cannot import archives: a snapshot it restores must be one it stored itself.',
+    remedy:
+      'Import it as root (sudo icebox import FILE), or into a store of your own with --store DIR.'
+  })
 }
 
 /** Imports an archive into the store; returns the manifest. Nothing is left on failure. */
 export async function importSnapshot(store: SnapshotStore, file: string): Promise<Manifest> {
+  checkImportAllowed(store.root)
   const id = await inspectArchive(file)
   if (existsSync(store.dir(id))) {
     throw new AppError({

@@ -18,12 +18,8 @@ import {
 import { join } from 'node:path'
 
 import { AppError } from '../../common/errors'
-import {
-  isSnapshotId,
-  MANIFEST_FORMAT,
-  type FailureRecord,
-  type Manifest
-} from '../../common/snapshot'
+import { checkManifest } from '../../common/manifest-schema'
+import { isSnapshotId, type FailureRecord, type Manifest } from '../../common/snapshot'
 import { randomHex } from './random-hex'
 
 export const MANIFEST_NAME = 'manifest.json'
@@ -73,31 +69,10 @@ export function writeFileAtomic(path: string, data: string): void {
   renameSync(tmp, path)
 }
 
-/** Parses an untrusted manifest; null when it is not one of ours. */
+/** Parses an untrusted manifest; null when it is not one of ours (see checkManifest). */
 export function parseManifest(text: string, expectId?: string): Manifest | null {
-  let m: unknown
-  try {
-    m = JSON.parse(text)
-  } catch {
-    return null
-  }
-  if (typeof m !== 'object' || m === null) return null
-  const r = m as Record<string, unknown>
-  const ok =
-    r.format === MANIFEST_FORMAT &&
-    typeof r.id === 'string' &&
-    isSnapshotId(r.id) &&
-    (expectId === undefined || r.id === expectId) &&
-    typeof r.name === 'string' &&
-    typeof r.createdAt === 'string' &&
-    typeof r.source === 'object' &&
-    r.source !== null &&
-    typeof r.flags === 'object' &&
-    r.flags !== null &&
-    Array.isArray(r.restores) &&
-    typeof r.preflight === 'object' &&
-    r.preflight !== null
-  return ok ? (m as Manifest) : null
+  const r = checkManifest(text, expectId)
+  return r.ok ? r.manifest : null
 }
 
 /** Bytes of regular files in a directory: all of them, and pages-*.img alone. */
@@ -120,10 +95,19 @@ function ensureDir(path: string, mode: number): void {
   chmodSync(path, mode)
 }
 
+/** A snapshot directory whose manifest is missing or not valid. */
+export interface DamagedSnapshot {
+  id: string
+  /** The SNAPSHOT_DAMAGED message: which snapshot and what is wrong. */
+  reason: string
+}
+
 export interface SnapshotStore {
   root: string
   /** Finished snapshots, newest first. Directories without a valid manifest are skipped. */
   list(): Manifest[]
+  /** The snapshot directories list() skips: no readable, valid manifest (id and why). */
+  listDamaged(): DamagedSnapshot[]
   /** @throws AppError SNAPSHOT_NOT_FOUND / SNAPSHOT_DAMAGED */
   get(id: string): Manifest
   /** Directory of a snapshot (the id is validated; existence is not checked). */
@@ -158,6 +142,9 @@ export function openStore(root: string = defaultStoreRoot()): SnapshotStore {
   const tmpDir = (id: string): string => join(root, TMP_PREFIX + checkId(id))
   const failedDir = (id: string): string => join(root, FAILED_DIR, checkId(id))
 
+  const snapshotNames = (): string[] =>
+    existsSync(root) ? readdirSync(root).filter((n) => isSnapshotId(n)) : []
+
   const get = (id: string): Manifest => {
     const path = join(dir(id), MANIFEST_NAME)
     if (!existsSync(dir(id))) throw notFound(id)
@@ -167,9 +154,9 @@ export function openStore(root: string = defaultStoreRoot()): SnapshotStore {
     } catch {
       throw damaged(id, 'its manifest.json is missing')
     }
-    const m = parseManifest(text, id)
-    if (!m) throw damaged(id, 'its manifest.json is not valid')
-    return m
+    const r = checkManifest(text, id)
+    if (!r.ok) throw damaged(id, `its manifest.json is not valid (${r.problem})`)
+    return r.manifest
   }
 
   const writeManifest = (m: Manifest): void => {
@@ -184,16 +171,26 @@ export function openStore(root: string = defaultStoreRoot()): SnapshotStore {
     get,
     list() {
       const out: Manifest[] = []
-      if (!existsSync(root)) return out
-      for (const name of readdirSync(root)) {
-        if (!isSnapshotId(name)) continue
+      for (const name of snapshotNames()) {
         try {
           out.push(get(name))
         } catch {
-          // A directory without a valid manifest is not a snapshot we can show.
+          // A directory without a valid manifest is not a snapshot we can show (listDamaged).
         }
       }
       return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id))
+    },
+    listDamaged() {
+      const out: DamagedSnapshot[] = []
+      for (const name of snapshotNames()) {
+        try {
+          get(name)
+        } catch (err) {
+          if (err instanceof AppError && err.code === 'SNAPSHOT_DAMAGED')
+            out.push({ id: name, reason: err.message })
+        }
+      }
+      return out.sort((a, b) => b.id.localeCompare(a.id))
     },
     remove(id) {
       const d = dir(id)
