@@ -1,5 +1,6 @@
 /** A complete manifest and a fake snapshot (two image files) for the store and archive tests. */
-import { writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 import { MANIFEST_FORMAT, type Manifest } from '../../electron/common/snapshot'
@@ -58,4 +59,30 @@ export function fakeSnapshot(s: SnapshotStore): string {
   writeFileSync(join(dir, 'core-42.img'), 'core')
   s.commitDump(manifest(id))
   return id
+}
+
+/** The review's incomplete manifest: no `sizes`, and `preflight: {}`. */
+export function breakManifest(path: string): void {
+  const m = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>
+  delete m.sizes
+  m.preflight = {}
+  writeFileSync(path, JSON.stringify(m))
+}
+
+/**
+ * Repacks an exported archive of `id` with an incomplete manifest and checksums that match it:
+ * only the manifest check can refuse it. Returns the new archive's path (in `work`).
+ */
+export function archiveWithBrokenManifest(file: string, id: string, work: string): string {
+  mkdirSync(work)
+  execFileSync('tar', ['-xf', file, '-C', work])
+  breakManifest(join(work, id, 'manifest.json'))
+  const sums = execFileSync('sh', ['-c', 'sha256sum $(ls | grep -v SHA256SUMS)'], {
+    cwd: join(work, id),
+    encoding: 'utf8'
+  })
+  writeFileSync(join(work, id, 'SHA256SUMS'), sums)
+  const bad = join(work, 'bad.tar')
+  execFileSync('tar', ['-cf', bad, '-C', work, id])
+  return bad
 }

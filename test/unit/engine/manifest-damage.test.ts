@@ -13,7 +13,11 @@ import {
   importSnapshot
 } from '../../../electron/core/snapshots/archive'
 import { openStore, type SnapshotStore } from '../../../electron/core/snapshots/store'
-import { fakeSnapshot } from '../../support/store-fixtures'
+import {
+  archiveWithBrokenManifest,
+  breakManifest,
+  fakeSnapshot
+} from '../../support/store-fixtures'
 
 let base: string
 let store: SnapshotStore
@@ -25,12 +29,6 @@ beforeEach(() => {
 afterEach(() => rmSync(base, { recursive: true, force: true }))
 
 /** The review's broken manifest: no `sizes`, and `preflight: {}`. */
-function breakManifest(path: string): void {
-  const m = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>
-  delete m.sizes
-  m.preflight = {}
-  writeFileSync(path, JSON.stringify(m))
-}
 
 /** Every file of a directory with its sha256: equal before and after means byte-identical. */
 function snapshotOf(dir: string): Record<string, string> {
@@ -75,18 +73,7 @@ describe('an incomplete manifest', () => {
     const id = fakeSnapshot(store)
     const file = join(base, 'snap.tar')
     await exportSnapshot(store, id, file)
-    const work = join(base, 'work')
-    execFileSync('mkdir', [work])
-    execFileSync('tar', ['-xf', file, '-C', work])
-    breakManifest(join(work, id, 'manifest.json'))
-    // Valid checksums over the broken manifest: only the manifest check can catch it.
-    const sums = execFileSync('sh', ['-c', 'sha256sum $(ls | grep -v SHA256SUMS)'], {
-      cwd: join(work, id),
-      encoding: 'utf8'
-    })
-    writeFileSync(join(work, id, 'SHA256SUMS'), sums)
-    const bad = join(base, 'bad.tar')
-    execFileSync('tar', ['-cf', bad, '-C', work, id])
+    const bad = archiveWithBrokenManifest(file, id, join(base, 'work'))
     const other = openStore(join(base, 'b'))
     const before = readdirSync(other.root)
     await expect(importSnapshot(other, bad)).rejects.toMatchObject({
