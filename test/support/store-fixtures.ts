@@ -1,6 +1,7 @@
 /** A complete manifest and a fake snapshot (two image files) for the store and archive tests. */
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 import { MANIFEST_FORMAT, type Manifest } from '../../electron/common/snapshot'
@@ -85,4 +86,14 @@ export function archiveWithBrokenManifest(file: string, id: string, work: string
   const bad = join(work, 'bad.tar')
   execFileSync('tar', ['-cf', bad, '-C', work, id])
   return bad
+}
+
+/** Every file of a directory with its sha256: equal before and after means byte-identical. */
+export function filesOf(dir: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const name of readdirSync(dir).sort())
+    out[name] = createHash('sha256')
+      .update(readFileSync(join(dir, name)))
+      .digest('hex')
+  return out
 }

@@ -4,7 +4,6 @@
  * import into the system store, and the snapshot name rule.
  */
 import { execFile } from 'node:child_process'
-import { createHash } from 'node:crypto'
 import {
   chmodSync,
   existsSync,
@@ -22,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { openStore, type SnapshotStore } from '../../../electron/core/snapshots/store'
 import { buildCli } from '../../../scripts/cli-bundle.mjs'
-import { fakeSnapshot } from '../../support/store-fixtures'
+import { fakeSnapshot, filesOf } from '../../support/store-fixtures'
 
 const REPO = join(import.meta.dirname, '..', '..', '..')
 const NOBODY = ['--reuid=nobody', '--regid=nogroup', '--clear-groups']
@@ -47,15 +46,6 @@ function run(command: string, argv: string[]): Promise<Run> {
 const icebox = (...args: string[]) => run('node', [join(REPO, 'bin/icebox.mjs'), ...args])
 const iceboxAsNobody = (...args: string[]) =>
   run('setpriv', [...NOBODY, 'node', join(REPO, 'bin/icebox.mjs'), ...args])
-
-function filesOf(dir: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const name of readdirSync(dir).sort())
-    out[name] = createHash('sha256')
-      .update(readFileSync(join(dir, name)))
-      .digest('hex')
-  return out
-}
 
 let base: string
 let store: SnapshotStore

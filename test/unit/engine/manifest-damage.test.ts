@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -16,7 +15,8 @@ import { openStore, type SnapshotStore } from '../../../electron/core/snapshots/
 import {
   archiveWithBrokenManifest,
   breakManifest,
-  fakeSnapshot
+  fakeSnapshot,
+  filesOf
 } from '../../support/store-fixtures'
 
 let base: string
@@ -27,18 +27,6 @@ beforeEach(() => {
   store = openStore(join(base, 'a'))
 })
 afterEach(() => rmSync(base, { recursive: true, force: true }))
-
-/** The review's broken manifest: no `sizes`, and `preflight: {}`. */
-
-/** Every file of a directory with its sha256: equal before and after means byte-identical. */
-function snapshotOf(dir: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const name of readdirSync(dir).sort())
-    out[name] = createHash('sha256')
-      .update(readFileSync(join(dir, name)))
-      .digest('hex')
-  return out
-}
 
 describe('an incomplete manifest', () => {
   it('makes only its snapshot damaged; the list keeps the others', () => {
@@ -89,16 +77,16 @@ describe('an incomplete manifest', () => {
 describe('export', () => {
   it('leaves the snapshot directory byte-identical and still round-trips', async () => {
     const id = fakeSnapshot(store)
-    const before = snapshotOf(store.dir(id))
+    const before = filesOf(store.dir(id))
     const file = join(base, 'snap.tar')
     await exportSnapshot(store, id, file)
-    expect(snapshotOf(store.dir(id))).toEqual(before)
+    expect(filesOf(store.dir(id))).toEqual(before)
     const names = execFileSync('tar', ['-tf', file], { encoding: 'utf8' }).split('\n')
     expect(names).toContain(`${id}/SHA256SUMS`)
     expect(names).toContain(`${id}/pages-1.img`)
     const other = openStore(join(base, 'b'))
     expect((await importSnapshot(other, file)).id).toBe(id)
-    expect(snapshotOf(other.dir(id))['pages-1.img']).toBe(before['pages-1.img'])
+    expect(filesOf(other.dir(id))['pages-1.img']).toBe(before['pages-1.img'])
   })
 })
 
