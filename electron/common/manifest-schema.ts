@@ -74,8 +74,12 @@ const RestoreSchema = z.object({
 
 const PreflightSchema = z.object({
   pids: z.array(Int),
-  files: z.array(z.object({ pid: Int, fd: Int, path: Text, size: z.number().nullable() })),
-  exes: z.array(z.object({ pid: Int, path: Text, size: z.number().nullable() })),
+  files: z.array(
+    z.object({ pid: Int, fd: Int, path: Text, size: z.number().nullable(), uid: Int.optional() })
+  ),
+  exes: z.array(
+    z.object({ pid: Int, path: Text, size: z.number().nullable(), uid: Int.optional() })
+  ),
   extUnixPeers: z.array(z.object({ pid: Int, name: Text, startTicks: z.number().nullable() }))
 })
 
