@@ -266,8 +266,10 @@ try {
     })
   const frames = await scroll()
   if (tracing) {
-    console.error('-- scroll trace')
-    for (const l of summariseTrace((await browser.stopTracing()).toString(), 30)) console.error(l)
+    console.error('-- scroll trace (bench/results/ui-scroll-trace.json)')
+    const buf = await browser.stopTracing()
+    writeFileSync('bench/results/ui-scroll-trace.json', buf)
+    for (const l of summariseTrace(buf.toString(), 30)) console.error(l)
   }
 
   frames.sort((a, b) => a - b)

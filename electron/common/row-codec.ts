@@ -5,9 +5,10 @@
  * ~0.6 MB, which Chromium receives about 3× sooner (bench/ui, a refresh where every row
  * changed). Only the WebSocket frames use it (serve.ts packs, the renderer's ws-transport
  * unpacks); the typed Api and Electron's IPC see plain rows. Change sets' patches (only the
- * changed fields of a row) travel the same way, as flat arrays of (position, value).
+ * changed fields of a row) travel as runs of patches carrying the same fields.
  */
 import type { ProcessesChanged, ProcessList, ProcessRow, RowPatch } from './api-types'
+import { keyMask } from './row-delta'
 
 /** pid, ppid, name#, command, user#, uid, state#, startTime, startTicks, rssBytes, threads,
  * kernelThread (0/1), files, pipes, sockets, locks, devices, verdict#, findingIds#, reasons#
@@ -110,103 +111,175 @@ export function unpackRows(p: PackedRows): ProcessRow[] {
 }
 
 /**
- * Patches as flat arrays: pid, then pairs of (PackedRow position, value in its packed form);
- * counts travel as their five positions 12–16.
+ * Patches in runs: consecutive patches that carry the same fields share one list of their
+ * PackedRow positions, and each patch is an array of its pid and then a value per position in
+ * its packed form (counts, at position 12, as five numbers). One scan's patches mostly carry the
+ * same fields (memory; or memory, state and threads), so 5 000 of them are one run and no patch
+ * repeats its positions. (One flat array of every value was tried: pushing into an array that
+ * large is ~10× slower in V8 than making small ones.)
  */
-type PackedPatch = Array<number | string | number[]>
+type PatchValues = Array<number | string | number[]>
+
+interface PatchRun {
+  at: number[]
+  v: PatchValues[]
+}
 
 export interface PackedPatches {
-  packed: 'patches/1'
+  packed: 'patches/2'
   strings: string[]
-  patches: PackedPatch[]
+  runs: PatchRun[]
+}
+
+/** The PackedRow position of the field of each bit of row-delta's keyMask, bit 0 first. */
+const POSITIONS = [1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 17, 18, 19]
+
+function positionsOf(mask: number): number[] {
+  const at: number[] = []
+  for (let i = 0; i < POSITIONS.length; i++) if (mask & (1 << i)) at.push(POSITIONS[i]!)
+  return at
 }
 
 export function packPatches(patches: readonly RowPatch[]): PackedPatches {
   const { strings, s } = stringTable()
-  const packed = patches.map((p): PackedPatch => {
-    const o: PackedPatch = [p.pid]
-    if (p.ppid !== undefined) o.push(1, p.ppid)
-    if (p.name !== undefined) o.push(2, s(p.name))
-    if (p.command !== undefined) o.push(3, p.command)
-    if (p.user !== undefined) o.push(4, s(p.user))
-    if (p.uid !== undefined) o.push(5, p.uid)
-    if (p.state !== undefined) o.push(6, s(p.state))
-    if (p.startTime !== undefined) o.push(7, p.startTime)
-    if (p.rssBytes !== undefined) o.push(9, p.rssBytes)
-    if (p.threads !== undefined) o.push(10, p.threads)
-    if (p.kernelThread !== undefined) o.push(11, p.kernelThread ? 1 : 0)
-    const c = p.counts
-    if (c) o.push(12, c.files, 13, c.pipes, 14, c.sockets, 15, c.locks, 16, c.devices)
-    if (p.verdict !== undefined) o.push(17, s(p.verdict))
-    if (p.findingIds !== undefined) o.push(18, p.findingIds.map(s))
-    if (p.reasons !== undefined) o.push(19, p.reasons.map(s))
-    return o
-  })
-  return { packed: 'patches/1', strings, patches: packed }
+  const runs: PatchRun[] = []
+  let v: PatchRun['v'] = []
+  let at: number[] = []
+  let last = -1
+  // Indexed loops: this runs a handful of times per session, mostly before V8 optimises it, and
+  // for-of is several times slower than an index in its interpreter.
+  for (let n = 0; n < patches.length; n++) {
+    const p = patches[n]!
+    const mask = keyMask(p)
+    if (mask !== last) {
+      last = mask
+      at = positionsOf(mask)
+      v = []
+      runs.push({ at, v })
+    }
+    const o: PatchValues = [p.pid]
+    v.push(o)
+    for (let f = 0; f < at.length; f++) {
+      switch (at[f]) {
+        case 1:
+          o.push(p.ppid!)
+          break
+        case 2:
+          o.push(s(p.name!))
+          break
+        case 3:
+          o.push(p.command!)
+          break
+        case 4:
+          o.push(s(p.user!))
+          break
+        case 5:
+          o.push(p.uid!)
+          break
+        case 6:
+          o.push(s(p.state!))
+          break
+        case 7:
+          o.push(p.startTime!)
+          break
+        case 9:
+          o.push(p.rssBytes!)
+          break
+        case 10:
+          o.push(p.threads!)
+          break
+        case 11:
+          o.push(p.kernelThread ? 1 : 0)
+          break
+        case 12: {
+          const c = p.counts!
+          o.push(c.files, c.pipes, c.sockets, c.locks, c.devices)
+          break
+        }
+        case 17:
+          o.push(s(p.verdict!))
+          break
+        case 18:
+          o.push(p.findingIds!.map(s))
+          break
+        case 19:
+          o.push(p.reasons!.map(s))
+          break
+      }
+    }
+  }
+  return { packed: 'patches/2', strings, runs }
 }
 
 export function unpackPatches(pp: PackedPatches): RowPatch[] {
   const st = pp.strings
   const at = (i: unknown): string => st[i as number] ?? ''
-  const num = (v: unknown): number => v as number
-  return pp.patches.map((a) => {
-    const p: RowPatch = { pid: num(a[0]) }
-    for (let i = 1; i + 1 < a.length; i += 2) {
-      const v = a[i + 1]
-      switch (a[i]) {
-        case 1:
-          p.ppid = num(v)
-          break
-        case 2:
-          p.name = at(v)
-          break
-        case 3:
-          p.command = String(v)
-          break
-        case 4:
-          p.user = at(v)
-          break
-        case 5:
-          p.uid = num(v)
-          break
-        case 6:
-          p.state = at(v)
-          break
-        case 7:
-          p.startTime = String(v)
-          break
-        case 9:
-          p.rssBytes = num(v)
-          break
-        case 10:
-          p.threads = num(v)
-          break
-        case 11:
-          p.kernelThread = v === 1
-          break
-        case 12:
-          p.counts = {
-            files: num(v),
-            pipes: num(a[i + 3]),
-            sockets: num(a[i + 5]),
-            locks: num(a[i + 7]),
-            devices: num(a[i + 9])
-          }
-          i += 8
-          break
-        case 17:
-          p.verdict = at(v) as ProcessRow['verdict']
-          break
-        case 18:
-          p.findingIds = (v as number[]).map(at) as ProcessRow['findingIds']
-          break
-        case 19:
-          p.reasons = (v as number[]).map(at)
-          break
+  const num = (x: unknown): number => x as number
+  const out: RowPatch[] = []
+  for (let r = 0; r < pp.runs.length; r++) {
+    const { v: values, at: fields } = pp.runs[r]!
+    for (let n = 0; n < values.length; n++) {
+      const v = values[n]!
+      const p: RowPatch = { pid: num(v[0]) }
+      let i = 1
+      for (let f = 0; f < fields.length; f++) {
+        const x = v[i++]
+        switch (fields[f]) {
+          case 1:
+            p.ppid = num(x)
+            break
+          case 2:
+            p.name = at(x)
+            break
+          case 3:
+            p.command = String(x)
+            break
+          case 4:
+            p.user = at(x)
+            break
+          case 5:
+            p.uid = num(x)
+            break
+          case 6:
+            p.state = at(x)
+            break
+          case 7:
+            p.startTime = String(x)
+            break
+          case 9:
+            p.rssBytes = num(x)
+            break
+          case 10:
+            p.threads = num(x)
+            break
+          case 11:
+            p.kernelThread = x === 1
+            break
+          case 12:
+            p.counts = {
+              files: num(x),
+              pipes: num(v[i]),
+              sockets: num(v[i + 1]),
+              locks: num(v[i + 2]),
+              devices: num(v[i + 3])
+            }
+            i += 4
+            break
+          case 17:
+            p.verdict = at(x) as ProcessRow['verdict']
+            break
+          case 18:
+            p.findingIds = (x as number[]).map(at) as ProcessRow['findingIds']
+            break
+          case 19:
+            p.reasons = (x as number[]).map(at)
+            break
+        }
       }
+      out.push(p)
     }
-    return p
-  })
+  }
+  return out
 }
 
 function isPacked(v: unknown): v is PackedRows {
@@ -214,7 +287,7 @@ function isPacked(v: unknown): v is PackedRows {
 }
 
 function isPackedPatches(v: unknown): v is PackedPatches {
-  return typeof v === 'object' && v !== null && (v as { packed?: unknown }).packed === 'patches/1'
+  return typeof v === 'object' && v !== null && (v as { packed?: unknown }).packed === 'patches/2'
 }
 
 /**

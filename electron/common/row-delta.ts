@@ -104,8 +104,11 @@ export function patchRow(r: ProcessRow, p: RowPatch): ProcessRow {
   }
 }
 
-/** Which fields `p` carries, as a bit mask (cheap to compare between patches). */
-function keyMask(p: RowPatch): number {
+/**
+ * Which fields `p` carries, as a bit mask (cheap to compare between patches): bit i is the i-th
+ * field of RowPatch after pid, in the order below.
+ */
+export function keyMask(p: RowPatch): number {
   return (
     (p.ppid !== undefined ? 1 : 0) |
     (p.name !== undefined ? 2 : 0) |
@@ -195,30 +198,47 @@ export function applyDelta(
 ): Applied {
   const fields = new Set<keyof ProcessRow>()
   let shapeChanged = c.upserted.length > 0 || c.removed.length > 0
-  const removed = new Set(c.removed)
+  const removed = c.removed.length > 0 ? new Set(c.removed) : null
   const up = new Map<number, ProcessRow>()
   for (const r of c.upserted) up.set(r.pid, r)
-  const patches = new Map<number, RowPatch>()
+  const patched = c.patched
   // Patches of one scan mostly carry the same fields: look at a patch's keys only when its
   // field set may differ from the previous one's.
   let lastKeys = -1
-  for (const p of c.patched) {
-    patches.set(p.pid, p)
+  // Indexed loops: this runs a few times per session, mostly before V8 optimises it, and for-of
+  // is several times slower than an index in its interpreter.
+  for (let k = 0; k < patched.length; k++) {
+    const p = patched[k]!
     const keys = keyMask(p)
     if (keys === lastKeys) continue
     lastKeys = keys
     if (noteFields(p, fields)) shapeChanged = true
   }
+  // The patches come in the order of the rows (both follow the scan): take them in step, and
+  // index the rest by pid only from the first row whose patch is not the next one.
+  let j = 0
+  let rest: Map<number, RowPatch> | null = null
   const out: ProcessRow[] = []
-  for (const r of rows) {
-    if (removed.has(r.pid)) continue
-    const n = up.get(r.pid)
-    if (n) {
-      out.push(n)
-      up.delete(r.pid)
-      continue
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!
+    if (removed?.has(r.pid)) continue
+    if (up.size > 0) {
+      const n = up.get(r.pid)
+      if (n) {
+        out.push(n)
+        up.delete(r.pid)
+        continue
+      }
     }
-    const p = patches.get(r.pid)
+    let p: RowPatch | undefined
+    if (rest === null && j < patched.length) {
+      if (patched[j]!.pid === r.pid) p = patched[j++]
+      else {
+        rest = new Map()
+        for (let k = j; k < patched.length; k++) rest.set(patched[k]!.pid, patched[k]!)
+      }
+    }
+    if (rest !== null) p = rest.get(r.pid)
     out.push(p ? patchRow(r, p) : r)
   }
   for (const r of up.values()) out.push(r)

@@ -66,6 +66,30 @@ describe('row change sets', () => {
     )
   })
 
+  it('applies patches that come in another order than the rows the client holds', () => {
+    // A client appends new processes at the end while the scan lists them in pid order, so the
+    // patches of a later scan need not follow the client's rows.
+    const base = syntheticRows(40)
+    const ids = base.map((_, i) => i)
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(ids, { minLength: ids.length, maxLength: ids.length }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 39 }), mutation), { maxLength: 40 }),
+        (order, muts) => {
+          const next = base.map((r) => r)
+          for (const [i, m] of muts) next[i] = m(next[i]!)
+          const delta = diffRows(base, next)
+          const held = order.map((i) => base[i]!)
+          const patched = unpackPatches(JSON.parse(JSON.stringify(packPatches(delta.patched))))
+          const { rows } = applyDelta(held, { ...delta, patched })
+          // In the client's order (a reused pid's new process takes its place).
+          expect(rows.map((r) => r.pid)).toEqual(held.map((r) => r.pid))
+          expect(byPid(rows)).toEqual(byPid(next))
+        }
+      )
+    )
+  })
+
   it('keeps the shape when only memory, state, threads or counts changed', () => {
     const base = syntheticRows(100)
     const busier = base.map((r) => ({

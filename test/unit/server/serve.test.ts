@@ -163,7 +163,7 @@ describe('icebox serve hygiene', () => {
       payload: {
         takenAt: 'x',
         upserted: { packed: 'rows/1', strings: [], rows: [] },
-        patched: { packed: 'patches/1', strings: [], patches: [] },
+        patched: { packed: 'patches/2', strings: [], runs: [] },
         removed: [3]
       }
     })

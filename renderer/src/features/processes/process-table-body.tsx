@@ -20,8 +20,8 @@ const PAGE = 20
 
 export interface ProcessTableBodyProps {
   rows: FlatRow[]
-  /** Each process's current row by pid (a node's row is from the tree's last shape). */
-  current: ReadonlyMap<number, ProcessRow>
+  /** A process's current row from its node's row (which is from the tree's last shape). */
+  current: (row: ProcessRow) => ProcessRow
   /** Pids shown only because a descendant matches the search. */
   context: Set<number>
   selectedPid: number | null
@@ -119,7 +119,7 @@ function ProcessTableBodyInner(props: ProcessTableBodyProps): ReactNode {
             <ProcessRowView
               key={node.id}
               id={node.id}
-              row={current.get(pid) ?? node.row}
+              row={current(node.row)}
               depth={flat.depth}
               canExpand={node.children.length > 0}
               expanded={flat.expanded}

@@ -23,6 +23,13 @@ function resolve<T>(u: Updater<T>, old: T): T {
   return typeof u === 'function' ? (u as (o: T) => T)(old) : u
 }
 
+/** Each pid's index in `rows`. */
+function placesOf(rows: readonly ProcessRow[]): Map<number, number> {
+  const m = new Map<number, number>()
+  for (let i = 0; i < rows.length; i++) m.set(rows[i]!.pid, i)
+  return m
+}
+
 /** Ids of every row that has children (for "collapse all"). */
 export function parentIds(forest: readonly ProcessNode[]): string[] {
   const out: string[] = []
@@ -68,13 +75,21 @@ export function ProcessTable(props: { forest: ProcessNode[]; context: Set<number
   const list = useAppStore((s) => s.list)
   const takenAt = list?.takenAt ?? ''
   // The current values of each row where the forest's nodes hold older ones (a change set that
-  // kept the shape); after a change of shape the nodes hold the current rows already.
+  // kept the shape); after a change of shape the nodes hold the current rows already. A change
+  // set that keeps the shape keeps every row at its place, so a pid's place in shapeRows is its
+  // place in the current list: that index is built once per shape, not once per refresh.
   const shapeRows = useAppStore((s) => s.shapeRows)
-  const current = useMemo(() => {
-    const m = new Map<number, ProcessRow>()
-    if (list && list.rows !== shapeRows) for (const r of list.rows) m.set(r.pid, r)
-    return m
-  }, [list, shapeRows])
+  const stale = list !== null && list.rows !== shapeRows
+  const places = useMemo(() => (stale ? placesOf(shapeRows) : null), [stale, shapeRows])
+  const rowsNow = list?.rows
+  const current = useCallback(
+    (r: ProcessRow): ProcessRow => {
+      const i = places?.get(r.pid)
+      const now = i === undefined ? undefined : rowsNow?.[i]
+      return now?.pid === r.pid ? now : r
+    },
+    [places, rowsNow]
+  )
   const setSorting = useAppStore((s) => s.setSorting)
   const toggleCollapsed = useAppStore((s) => s.toggleCollapsed)
   const selectedPid = useAppStore((s) => s.selectedPid)
