@@ -18,6 +18,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync
 } from 'node:fs'
@@ -137,6 +138,19 @@ function bad(file: string, why: string): AppError {
 
 /** Lists the archive and returns the single snapshot id it holds; refuses anything unusual. */
 async function inspectArchive(file: string): Promise<string> {
+  let isFile = false
+  try {
+    isFile = statSync(file).isFile()
+  } catch {
+    // said below
+  }
+  if (!isFile) {
+    throw new AppError({
+      code: 'BAD_INPUT',
+      message: `There is no archive file ${file}.`,
+      remedy: 'Give the path of a file made by `icebox export`; nothing was imported.'
+    })
+  }
   const r = await execa(TAR, ['-tvf', file], { reject: false, env: TAR_ENV, extendEnv: false })
   if (r.exitCode !== 0) throw bad(file, 'tar cannot read it.')
   let id: string | null = null

@@ -82,6 +82,16 @@ describe('export and import', () => {
     await expect(importSnapshot(other, file)).rejects.toThrow(/already in the store/)
   })
 
+  it('says a missing archive file is missing, and a directory is not an archive', async () => {
+    const other = openStore(join(base, 'b'))
+    for (const path of [join(base, 'no-such.tar'), base]) {
+      await expect(importSnapshot(other, path)).rejects.toMatchObject({
+        code: 'BAD_INPUT',
+        message: `There is no archive file ${path}.`
+      })
+    }
+  })
+
   it('refuses a changed archive and leaves nothing behind', async () => {
     const id = fakeSnapshot(store)
     const file = join(base, 'snap.tar')
