@@ -2,7 +2,7 @@
  * `icebox doctor [--json]`: what Icebox needs and what it found — criu path, version and
  * `criu check`, features, kernel, network lock, the store and the privilege path.
  */
-import { statfsSync } from 'node:fs'
+import { readFileSync, statfsSync } from 'node:fs'
 import { release } from 'node:os'
 
 import type { Command } from 'commander'
@@ -30,6 +30,27 @@ export interface DoctorReport {
   helper: HelperStatus
   /** tmux, which terminal programs are restored into (engine/terminal.ts); null when missing. */
   tmux: string | null
+  /**
+   * Whether this process's capability bounding set holds CAP_SYS_RESOURCE: without it, root
+   * cannot dump another user's process (CRIU cannot read its resource limits). Null: unknown.
+   */
+  capSysResource: boolean | null
+}
+
+const CAP_SYS_RESOURCE = 24
+
+/** Whether the CapBnd line of a /proc/PID/status text holds capability `cap`; null if absent. */
+export function boundingSetHas(status: string, cap: number): boolean | null {
+  const hex = /^CapBnd:\s*([0-9a-f]+)$/m.exec(status)?.[1]
+  return hex === undefined ? null : ((BigInt('0x' + hex) >> BigInt(cap)) & 1n) === 1n
+}
+
+function ownCapSysResource(): boolean | null {
+  try {
+    return boundingSetHas(readFileSync('/proc/self/status', 'utf8'), CAP_SYS_RESOURCE)
+  } catch {
+    return null
+  }
 }
 
 export async function doctorReport(storeDir?: string): Promise<DoctorReport> {
@@ -67,7 +88,8 @@ export async function doctorReport(storeDir?: string): Promise<DoctorReport> {
     store,
     privilege: choosePrivilegePath(),
     helper: helperStatus(),
-    tmux: findInPath('tmux')
+    tmux: findInPath('tmux'),
+    capSysResource: ownCapSysResource()
   }
 }
 
@@ -113,6 +135,12 @@ function print(r: DoctorReport): void {
       ? `${mark(true)} tmux at ${r.tmux}: terminal programs restore into \`tmux -L icebox\``
       : 'warn tmux missing: programs frozen attached to a terminal cannot be restored (apt install tmux)'
   )
+  if (r.privilege === 'root' && r.capSysResource === false) {
+    out.push(
+      "warn root lacks CAP_SYS_RESOURCE here: freezing another user's process as root fails " +
+        '(CRIU cannot read its limits); freeze it as its owner through the helper'
+    )
+  }
   process.stdout.write(out.join('\n') + '\n')
 }
 

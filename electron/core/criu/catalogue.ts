@@ -149,6 +149,22 @@ export const CATALOGUE: CatalogueEntry[] = [
     remedy: 'Detach the debugger or tracer (see TracerPid in /proc/PID/status), then try again.'
   },
   {
+    // Observed 27 Nov: root dumping another user's process where root's bounding set lacks
+    // CAP_SYS_RESOURCE (containers, sandboxes); CRIU reads the task's limits with prlimit.
+    id: 'rlimit-cap',
+    phase: 'dump',
+    pattern: /Can't get rlimit N: Operation not permitted/,
+    code: 'PERMISSION_DENIED',
+    message: () => "CRIU was not allowed to read the process's resource limits.",
+    why:
+      "Reading another user's limits takes CAP_SYS_RESOURCE, and root here runs without it " +
+      '(a container or sandbox that drops it).',
+    remedy:
+      'Freeze the process as the user who owns it (through the helper: `sudo icebox ' +
+      'install-helper`, then `icebox freeze PID` as that user), or run Icebox where root keeps ' +
+      'CAP_SYS_RESOURCE.'
+  },
+  {
     id: 'D20',
     phase: 'dump',
     pattern:

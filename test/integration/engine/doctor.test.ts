@@ -4,11 +4,13 @@
  * what to do, and the exit code is 1.
  */
 import { spawnSync } from 'node:child_process'
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 import { afterAll, describe, expect, it } from 'vitest'
+
+import { boundingSetHas } from '../../../electron/cli/commands/doctor'
 
 const REPO = join(import.meta.dirname, '..', '..', '..')
 const work = mkdtempSync(join(tmpdir(), 'icebox-doctor-'))
@@ -38,6 +40,12 @@ describe('icebox doctor', () => {
     expect(report.store).toMatchObject({ root: join(work, 'store'), ok: true, snapshots: 0 })
     expect(report.privilege).toBe('root')
     expect(report.tmux).toMatch(/\/tmux$/)
+    // The CLI runs with the test's bounding set (this machine's lacks CAP_SYS_RESOURCE).
+    const own = boundingSetHas(readFileSync('/proc/self/status', 'utf8'), 24)
+    expect(report.capSysResource).toBe(own)
+    expect(r.stdout).not.toContain('CAP_SYS_RESOURCE')
+    const human = doctor().stdout
+    expect(human.includes('warn root lacks CAP_SYS_RESOURCE')).toBe(own === false)
     const text = doctor().stdout
     expect(text).toMatch(/^ok {3}criu 4\.\d+\.\d+ at /m)
     expect(text).toMatch(/^ok {3}criu check: looks good$/m)

@@ -62,6 +62,14 @@ const DUMP: Array<[string, string, RegExp]> = [
     /19115/
   ],
   ['D20', E("Can't lookup mount=24 for fd=0 path=/dev/null"), /mount namespace/],
+  // Captured 27 Nov: root dumping a process of user nobody without CAP_SYS_RESOURCE.
+  [
+    'rlimit-cap',
+    E("Can't get rlimit 0: Operation not permitted", 'criu/cr-dump.c:389') +
+      '\n' +
+      E('Dump core (pid: 26483) failed with -1', 'criu/cr-dump.c:1584'),
+    /resource limits/
+  ],
   [
     'D29',
     E(
