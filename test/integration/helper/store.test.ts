@@ -53,6 +53,9 @@ import {
 } from './support'
 import { freezeBase, refusedRestore, tamperedWith, type BaseSnapshot } from './tamper'
 
+/** A process state that is not stopped, traced or gone: R, S or D (a write to its state file). */
+const RUNNING = /\) [RSD] /
+
 let env: PolkitEnv
 let dir: string
 let base: BaseSnapshot
@@ -344,7 +347,7 @@ describe('snapshot ids, ownership and quotas', () => {
       expect(r.json.error?.message).toBe(
         `You have started ${started + 1} freezes in the last hour; the administrator allows ${started + 1}. Nothing was frozen.`
       )
-      expect(readFileSync(`/proc/${c.pid}/stat`, 'utf8')).toMatch(/\) [RS] /)
+      expect(readFileSync(`/proc/${c.pid}/stat`, 'utf8')).toMatch(RUNNING)
       const id = String(first.json.result?.id)
       expect(readdirSync(mine).sort()).toEqual([baseId, id].sort())
       helperAsRoot(['delete'], JSON.stringify({ op: 'delete', id }), { uid: env.uid })
@@ -367,7 +370,7 @@ describe('snapshot ids, ownership and quotas', () => {
       expect(r.json.error?.code).toBe('QUOTA_EXCEEDED')
       expect(r.json.error?.message).toMatch(/holds about \d+ MiB in memory.*Nothing was frozen/)
       // Frozen without --keep-running, it would be gone; refused before CRIU, it still runs.
-      expect(readFileSync(`/proc/${c.pid}/stat`, 'utf8')).toMatch(/\) [RS] /)
+      expect(readFileSync(`/proc/${c.pid}/stat`, 'utf8')).toMatch(RUNNING)
       expect(readdirSync(mine)).toEqual([baseId])
     } finally {
       writeHelperConf(DEFAULT_TEST_CONF)
@@ -391,7 +394,7 @@ describe('§4.7 a quota overflow found only after CRIU ran', () => {
         new RegExp(`Process ${c.pid} was not ended: it keeps running as before`)
       )
       // CRIU left it stopped instead of killing it; the helper let it go on: it counts again.
-      expect(readFileSync(`/proc/${c.pid}/stat`, 'utf8')).toMatch(/\) [RS] /)
+      expect(readFileSync(`/proc/${c.pid}/stat`, 'utf8')).toMatch(RUNNING)
       const before = readCounter(c.stateFile)
       await sleep(200)
       expect(readCounter(c.stateFile)).toBeGreaterThan(before)
