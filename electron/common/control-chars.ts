@@ -6,9 +6,19 @@
  * as another.
  */
 
-/** C0, DEL and C1 controls (Cc) and format characters (Cf: bidi overrides, zero-width …). */
-const CONTROLS = /[\p{Cc}\p{Cf}]/gu
-const CONTROLS_BUT_NEWLINE = /(?!\n)[\p{Cc}\p{Cf}]/gu
+/**
+ * C0, DEL and C1 controls (Cc), format characters (Cf: bidi overrides, zero-width …), lone
+ * surrogates (Cs) and the line and paragraph separators (Zl, Zp) some terminals break lines on.
+ */
+const UNPRINTABLE = '\\p{Cc}\\p{Cf}\\p{Cs}\\p{Zl}\\p{Zp}'
+const CONTROLS = new RegExp(`[${UNPRINTABLE}]`, 'gu')
+const CONTROLS_BUT_NEWLINE = new RegExp(`(?!\\n)[${UNPRINTABLE}]`, 'gu')
+const FIRST = new RegExp(`[${UNPRINTABLE}]`, 'u')
+
+/** The first character maskControls would mask, or undefined when there is none. */
+export function firstUnprintable(text: string): string | undefined {
+  return FIRST.exec(text)?.[0]
+}
 
 /**
  * Each control or format character as "?". `keepNewlines` leaves "\n" alone, for text whose

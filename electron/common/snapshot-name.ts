@@ -6,10 +6,9 @@
  */
 import { z } from 'zod'
 
-export const SNAPSHOT_NAME_MAX = 64
+import { firstUnprintable } from './control-chars'
 
-/** Control, format, surrogate and line/paragraph separator characters. */
-const UNPRINTABLE_RE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u
+export const SNAPSHOT_NAME_MAX = 64
 
 export const SNAPSHOT_NAME_RULE = `A snapshot name has 1 to ${SNAPSHOT_NAME_MAX} printable characters (no control or invisible formatting characters).`
 
@@ -18,7 +17,7 @@ export function snapshotNameProblem(name: string): string | null {
   if (name.length === 0) return 'it is empty'
   if ([...name].length > SNAPSHOT_NAME_MAX)
     return `it is longer than ${SNAPSHOT_NAME_MAX} characters`
-  const bad = UNPRINTABLE_RE.exec(name)?.[0]
+  const bad = firstUnprintable(name)
   if (bad !== undefined) {
     const code = bad.codePointAt(0) ?? 0
     return `it holds the unprintable character U+${code.toString(16).toUpperCase().padStart(4, '0')}`

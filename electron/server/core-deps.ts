@@ -310,10 +310,8 @@ export function createCoreDeps(opts: CoreDepsOptions = {}): CoreDeps {
     },
     async listSnapshots() {
       const s = getStore()
-      return [
-        ...s.list().map((m) => toSnapshotRow(m, s)),
-        ...s.listDamaged().map((d) => damagedRow(d, s))
-      ]
+      const { snapshots, damaged } = s.survey()
+      return [...snapshots.map((m) => toSnapshotRow(m, s)), ...damaged.map((d) => damagedRow(d, s))]
     },
     async inspectSnapshot(id) {
       const s = getStore()

@@ -109,12 +109,15 @@ export function registerSnapshots(program: Command): void {
         else printFailed(list, store)
         return
       }
-      const list = store.list()
-      const damaged = store.listDamaged()
+      const { snapshots: list, damaged } = store.survey()
       if (opts.json) {
         // The JSON stays a list of valid manifests; damaged ones are named on stderr.
         process.stdout.write(JSON.stringify(list, null, 2) + '\n')
-        for (const d of damaged) process.stderr.write(`warning: ${safeText(d.reason, 300)}\n`)
+        for (const d of damaged) {
+          process.stderr.write(
+            `warning: ${safeText(d.reason, 300)} Remove it with \`icebox rm ${d.id}\`.\n`
+          )
+        }
       } else printSnapshots(list, damaged)
     })
 }

@@ -108,6 +108,8 @@ export interface SnapshotStore {
   list(): Manifest[]
   /** The snapshot directories list() skips: no readable, valid manifest (id and why). */
   listDamaged(): DamagedSnapshot[]
+  /** Both lists from one reading of every manifest (for views that show both). */
+  survey(): { snapshots: Manifest[]; damaged: DamagedSnapshot[] }
   /** @throws AppError SNAPSHOT_NOT_FOUND / SNAPSHOT_DAMAGED */
   get(id: string): Manifest
   /** Directory of a snapshot (the id is validated; existence is not checked). */
@@ -159,6 +161,23 @@ export function openStore(root: string = defaultStoreRoot()): SnapshotStore {
     return r.manifest
   }
 
+  const survey = (): { snapshots: Manifest[]; damaged: DamagedSnapshot[] } => {
+    const snapshots: Manifest[] = []
+    const damaged: DamagedSnapshot[] = []
+    for (const name of snapshotNames()) {
+      try {
+        snapshots.push(get(name))
+      } catch (err) {
+        // A directory without a valid manifest is not a snapshot we can show; it is named.
+        if (err instanceof AppError && err.code === 'SNAPSHOT_DAMAGED')
+          damaged.push({ id: name, reason: err.message })
+      }
+    }
+    snapshots.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id))
+    damaged.sort((a, b) => b.id.localeCompare(a.id))
+    return { snapshots, damaged }
+  }
+
   const writeManifest = (m: Manifest): void => {
     writeFileAtomic(join(dir(m.id), MANIFEST_NAME), JSON.stringify(m, null, 2) + '\n')
   }
@@ -169,29 +188,9 @@ export function openStore(root: string = defaultStoreRoot()): SnapshotStore {
     failedDir,
     has: (id) => existsSync(join(dir(id), MANIFEST_NAME)),
     get,
-    list() {
-      const out: Manifest[] = []
-      for (const name of snapshotNames()) {
-        try {
-          out.push(get(name))
-        } catch {
-          // A directory without a valid manifest is not a snapshot we can show (listDamaged).
-        }
-      }
-      return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id))
-    },
-    listDamaged() {
-      const out: DamagedSnapshot[] = []
-      for (const name of snapshotNames()) {
-        try {
-          get(name)
-        } catch (err) {
-          if (err instanceof AppError && err.code === 'SNAPSHOT_DAMAGED')
-            out.push({ id: name, reason: err.message })
-        }
-      }
-      return out.sort((a, b) => b.id.localeCompare(a.id))
-    },
+    list: () => survey().snapshots,
+    listDamaged: () => survey().damaged,
+    survey,
     remove(id) {
       const d = dir(id)
       const f = failedDir(id)
